@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Msp.Cli;
+
+/// <summary>The `msp` command line: one subcommand per file, each parsing its options and calling Msp.Core.</summary>
+public static class Program
+{
+    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+
+    internal static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("Msp: meta-sequential prediction (Miyato et al., NeurIPS 2022) on a managed C# runtime.");
+        root.Subcommands.Add(InfoCommand.Build());
+        return root;
+    }
+}

@@ -1,0 +1,103 @@
+using Msp.Core.Tensors;
+
+namespace Msp.Core.Autodiff;
+
+/// <summary>
+/// Reverse-mode autodiff: ops record a backward closure next to their forward; <see cref="Backward"/> runs them in
+/// reverse order. Backward closures add (+=) into gradient buffers, so a tensor used twice receives both
+/// contributions; nothing here zeroes gradients: the training step calls <c>Module.ZeroGrad()</c> once per step.
+/// </summary>
+public static class Tape
+{
+    [ThreadStatic]
+    private static List<(Tensor Output, Action<Tensor> Backward)>? _entries;
+
+    [ThreadStatic]
+    private static int _noGradDepth;
+
+    private static List<(Tensor Output, Action<Tensor> Backward)> Entries => _entries ??= [];
+
+    /// <summary>False inside <see cref="NoGrad"/>: ops then record nothing and their outputs need no gradient.</summary>
+    public static bool IsRecording => _noGradDepth == 0;
+
+    internal static int Position => Entries.Count;
+
+    /// <summary>Evaluation mode: nothing is recorded until the returned scope is disposed.</summary>
+    public static IDisposable NoGrad()
+    {
+        _noGradDepth++;
+        return new NoGradScope();
+    }
+
+    /// <summary>Whether an op on these inputs must record its backward.</summary>
+    public static bool NeedsGrad(Tensor a) => IsRecording && a.RequiresGrad;
+
+    public static bool NeedsGrad(Tensor a, Tensor b) => IsRecording && (a.RequiresGrad || b.RequiresGrad);
+
+    public static bool NeedsGrad(Tensor a, Tensor b, Tensor? c) =>
+        IsRecording && (a.RequiresGrad || b.RequiresGrad || (c?.RequiresGrad ?? false));
+
+    /// <summary>Records <paramref name="backward"/>(outputGrad) for <paramref name="output"/> and marks the output as
+    /// needing a gradient.</summary>
+    public static void Record(Tensor output, Action<Tensor> backward)
+    {
+        output.RequiresGrad = true;
+        Entries.Add((output, backward));
+    }
+
+    /// <summary>Seeds d loss / d loss = 1 and runs every recorded backward in reverse, then clears the tape.</summary>
+    public static void Backward(Tensor loss)
+    {
+        if (loss.Size != 1)
+            throw new ArgumentException($"Backward starts from a scalar loss, got shape {loss.Shape}.");
+        if (!loss.RequiresGrad)
+            throw new InvalidOperationException("The loss does not depend on any tensor that requires a gradient.");
+        loss.GradForAccumulation().Fill(1f);
+        RunBackward();
+    }
+
+    /// <summary>Backward from a non-scalar <paramref name="output"/> seeded with <paramref name="outputGrad"/>: the
+    /// vector–Jacobian product (what PyTorch's <c>backward(gradient=...)</c> computes).</summary>
+    public static void Backward(Tensor output, Tensor outputGrad)
+    {
+        if (outputGrad.Shape != output.Shape)
+            throw new ArgumentException($"Seed gradient {outputGrad.Shape} does not match output {output.Shape}.");
+        if (!output.RequiresGrad)
+            throw new InvalidOperationException("The output does not depend on any tensor that requires a gradient.");
+        Ops.Elementwise.Accumulate(outputGrad, 1f, output.GradForAccumulation());
+        RunBackward();
+    }
+
+    private static void RunBackward()
+    {
+        var entries = Entries;
+        for (int i = entries.Count - 1; i >= 0; i--)
+        {
+            var (output, backward) = entries[i];
+            var outputGrad = output.Grad;
+            if (outputGrad is not null)
+                backward(outputGrad);
+        }
+        entries.Clear();
+    }
+
+    internal static void Truncate(int position)
+    {
+        var entries = Entries;
+        if (entries.Count > position)
+            entries.RemoveRange(position, entries.Count - position);
+    }
+
+    private sealed class NoGradScope : IDisposable
+    {
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            _noGradDepth--;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Msp.Core.Devices;
+using Msp.Core.Tensors;
+
+namespace Msp.Core.Layers;
+
+/// <summary>
+/// A node of the model tree: named parameters and named children. The dotted path of a parameter
+/// (<c>enc.phi.1.c1.bias</c>) is its checkpoint key; it is built here and nowhere else, from the names the
+/// modules register, which follow the reference PyTorch modules so checkpoints move between the two.
+/// </summary>
+public abstract class Module : IDisposable
+{
+    private readonly List<(string Name, Tensor Tensor)> _parameters = [];
+    private readonly List<(string Name, Module Child)> _children = [];
+
+    protected Module(IDevice device) => Device = device;
+
+    public IDevice Device { get; }
+
+    /// <summary>Registers a child module under <paramref name="name"/>.</summary>
+    protected T AddChild<T>(string name, T child) where T : Module
+    {
+        _children.Add((name, child));
+        return child;
+    }
+
+    /// <summary>Registers a persistent, trainable tensor filled from <paramref name="values"/>.</summary>
+    protected Tensor AddParameter(string name, Shape shape, ReadOnlySpan<float> values)
+    {
+        Tensor tensor;
+        using (TensorScope.Enter(null))
+            tensor = Tensor.FromArray(values, shape, Device);
+        tensor.RequiresGrad = true;
+        _parameters.Add((name, tensor));
+        return tensor;
+    }
+
+    /// <summary>Every parameter with its dotted path, parents before children, in registration order.</summary>
+    public IEnumerable<(string Path, Tensor Tensor)> NamedParameters(string prefix = "")
+    {
+        foreach (var (name, tensor) in _parameters)
+            yield return (prefix + name, tensor);
+        foreach (var (name, child) in _children)
+            foreach (var entry in child.NamedParameters(prefix + name + "."))
+                yield return entry;
+    }
+
+    public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Tensor);
+
+    public int ParameterCount => Parameters().Sum(p => p.Size);
+
+    public void ZeroGrad()
+    {
+        foreach (var parameter in Parameters())
+            parameter.ZeroGrad();
+    }
+
+    public virtual void Dispose()
+    {
+        foreach (var (_, tensor) in _parameters)
+            tensor.Dispose();
+        foreach (var (_, child) in _children)
+            child.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

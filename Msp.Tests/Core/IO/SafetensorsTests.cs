@@ -1,0 +1,94 @@
+using System.Buffers.Binary;
+using System.Text;
+using Msp.Core.IO;
+using Msp.Tests.Support;
+
+namespace Msp.Tests.Core.IO;
+
+public sealed class SafetensorsTests
+{
+    private string _folder = "";
+
+    [SetUp]
+    public void MakeFolder() => _folder = Directory.CreateTempSubdirectory("msp-safetensors-").FullName;
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_folder, recursive: true);
+
+    [Test]
+    public void Written_tensors_read_back_exactly_with_metadata()
+    {
+        string path = Path.Combine(_folder, "a.safetensors");
+        var tensors = new[]
+        {
+            new NamedArray("enc.phi.0.weight", [2, 3], [1f, -2.5f, 3e-8f, float.MaxValue, 0f, -0f]),
+            new NamedArray("scalar", [], [42f]),
+            new NamedArray("empty", [0, 4], []),
+        };
+        Safetensors.Write(path, tensors, new Dictionary<string, string> { ["step"] = "17" });
+        var (read, metadata) = Safetensors.Read(path);
+        Assert.That(read.Select(t => t.Name), Is.EqualTo(tensors.Select(t => t.Name)));
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            Assert.That(read[i].Shape, Is.EqualTo(tensors[i].Shape));
+            Assert.That(read[i].Data, Is.EqualTo(tensors[i].Data));
+        }
+        Assert.That(metadata["step"], Is.EqualTo("17"));
+    }
+
+    [Test]
+    public void Header_is_padded_to_eight_bytes_and_offsets_follow_the_format()
+    {
+        string path = Path.Combine(_folder, "b.safetensors");
+        Safetensors.Write(path, [new NamedArray("x", [3], [1f, 2f, 3f])]);
+        var bytes = File.ReadAllBytes(path);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        Assert.That(headerLength % 8, Is.Zero);
+        Assert.That(bytes.Length, Is.EqualTo(8 + (int)headerLength + 12));
+        string header = Encoding.UTF8.GetString(bytes, 8, (int)headerLength);
+        Assert.That(header, Does.Contain("\"data_offsets\":[0,12]").And.Contain("\"dtype\":\"F32\""));
+        Assert.That(BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(8 + (int)headerLength + 4)), Is.EqualTo(2f));
+    }
+
+    [Test]
+    public void Reads_the_golden_files_of_the_reference()
+    {
+        var (tensors, _) = Safetensors.Read(Path.Combine(GoldenFiles.Folder, "inputs.safetensors"));
+        var xs = tensors.Single(t => t.Name == "xs");
+        Assert.That(xs.Shape, Is.EqualTo(new[] { 4, 3, 3, 32, 32 }));
+        Assert.That(xs.Data.Min(), Is.GreaterThanOrEqualTo(0f));
+        Assert.That(xs.Data.Max(), Is.LessThanOrEqualTo(1f).And.GreaterThan(0.5f));
+    }
+
+    private static IEnumerable<TestCaseData> Corruptions()
+    {
+        yield return new TestCaseData(new byte[3], "8-byte header length").SetName("too short");
+        yield return new TestCaseData(WithHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 4), "outside").SetName("truncated data");
+        yield return new TestCaseData(WithHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8), "needs 12 bytes").SetName("shape does not fit offsets");
+        yield return new TestCaseData(WithHeader("{\"x\":{\"dtype\":\"I8\",\"shape\":[8],\"data_offsets\":[0,8]}}", 8), "dtype I8").SetName("unsupported dtype");
+        yield return new TestCaseData(WithHeader("{\"x\": [1, 2", 0), "not valid JSON").SetName("broken json");
+        yield return new TestCaseData(WithHeader("[1, 2]", 0), "not a JSON object").SetName("header not an object");
+        yield return new TestCaseData(WithHeader("{\"x\":{\"shape\":[1],\"data_offsets\":[0,4]}}", 4), "no dtype").SetName("missing dtype");
+        var huge = new byte[16];
+        BinaryPrimitives.WriteUInt64LittleEndian(huge, ulong.MaxValue);
+        yield return new TestCaseData(huge, "header").SetName("absurd header length");
+    }
+
+    [TestCaseSource(nameof(Corruptions))]
+    public void Corrupt_files_are_rejected_with_a_message_naming_the_file(byte[] content, string expected)
+    {
+        string path = Path.Combine(_folder, "bad.safetensors");
+        File.WriteAllBytes(path, content);
+        var error = Assert.Throws<FileFormatException>(() => Safetensors.Read(path))!;
+        Assert.That(error.Message, Does.StartWith(path).And.Contain(expected));
+    }
+
+    private static byte[] WithHeader(string json, int dataBytes)
+    {
+        var header = Encoding.UTF8.GetBytes(json);
+        var bytes = new byte[8 + header.Length + dataBytes];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
+        header.CopyTo(bytes, 8);
+        return bytes;
+    }
+}

@@ -1,4 +1,5 @@
 using Msp.Core.Tensors;
+using Msp.Kernels;
 
 namespace Msp.Core.Data;
 
@@ -110,8 +111,11 @@ public sealed class SequentialMnist
         fixed (float* pointer = batch)
         {
             nint address = (nint)pointer;
-            Parallel.For(0, parameters.Length, b =>
-                Render(parameters[b], new Span<float>((float*)address + (long)b * SequenceSize, SequenceSize)));
+            CpuParallel.For(parameters.Length, minPerChunk: 1, (start, end) =>
+            {
+                for (int b = start; b < end; b++)
+                    Render(parameters[b], new Span<float>((float*)address + (long)b * SequenceSize, SequenceSize));
+            });
         }
     }
 

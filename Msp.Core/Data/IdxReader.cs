@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Msp.Core.IO;
 
 namespace Msp.Core.Data;
 
@@ -7,7 +8,7 @@ namespace Msp.Core.Data;
 /// Reads IDX files, the format MNIST is distributed in: a big-endian header (magic 0x000008NN, where 08 means
 /// unsigned bytes and NN the number of dimensions, then one 32-bit size per dimension) followed by the bytes.
 /// Files may be raw or gzip-compressed (recognised by their first two bytes, 1f 8b, not by their name).
-/// Every defect (wrong magic, truncation, trailing bytes, implausible sizes) is a <see cref="DataFormatException"/>.
+/// Every defect (wrong magic, truncation, trailing bytes, implausible sizes) is a <see cref="FileFormatException"/>.
 /// </summary>
 public static class IdxReader
 {
@@ -23,7 +24,7 @@ public static class IdxReader
         int[] dims = ReadHeader(payload, ImagesMagic, sourceName);
         long size = (long)dims[0] * dims[1] * dims[2];
         if (size > Array.MaxLength)
-            throw new DataFormatException(
+            throw new FileFormatException(
                 $"{sourceName}: the header declares {dims[0]} images of {dims[1]}x{dims[2]} pixels, more than one array can hold.");
         return new IdxImages(dims[0], dims[1], dims[2], ReadBody(payload, (int)size, sourceName));
     }
@@ -46,7 +47,7 @@ public static class IdxReader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DataFormatException($"{path}: cannot be opened ({e.Message}).", e);
+            throw new FileFormatException($"{path}: cannot be opened ({e.Message}).", e);
         }
     }
 
@@ -71,17 +72,17 @@ public static class IdxReader
         Span<byte> magicBytes = stackalloc byte[4];
         int got = ReadUpTo(payload, magicBytes, sourceName);
         if (got < 4)
-            throw new DataFormatException(
+            throw new FileFormatException(
                 $"{sourceName}: expected an {kind} (magic 0x{expectedMagic:x8}), but the file has only {got} byte(s).");
         int magic = BinaryPrimitives.ReadInt32BigEndian(magicBytes);
         if (magic != expectedMagic)
-            throw new DataFormatException(
+            throw new FileFormatException(
                 $"{sourceName}: expected an {kind} (magic 0x{expectedMagic:x8}), found magic 0x{magic:x8}{DescribeMagic(magic)}.");
 
         Span<byte> sizeBytes = stackalloc byte[4 * dimensionCount];
         got = ReadUpTo(payload, sizeBytes, sourceName);
         if (got < sizeBytes.Length)
-            throw new DataFormatException(
+            throw new FileFormatException(
                 $"{sourceName}: truncated header: expected {dimensionCount} dimension sizes ({sizeBytes.Length} bytes), found {got} byte(s).");
         var dims = new int[dimensionCount];
         for (int d = 0; d < dimensionCount; d++)
@@ -89,7 +90,7 @@ public static class IdxReader
             dims[d] = BinaryPrimitives.ReadInt32BigEndian(sizeBytes[(4 * d)..]);
             bool itemCount = d == 0;
             if (dims[d] < 0 || (!itemCount && dims[d] == 0))
-                throw new DataFormatException(
+                throw new FileFormatException(
                     $"{sourceName}: dimension {d} of the header is {dims[d]}; expected a {(itemCount ? "non-negative" : "positive")} size.");
         }
         return dims;
@@ -100,11 +101,11 @@ public static class IdxReader
         var body = new byte[size];
         int got = ReadUpTo(payload, body, sourceName);
         if (got < size)
-            throw new DataFormatException(
+            throw new FileFormatException(
                 $"{sourceName}: truncated: the header declares {size} data bytes, the file holds only {got}.");
         Span<byte> probe = stackalloc byte[1];
         if (ReadUpTo(payload, probe, sourceName) != 0)
-            throw new DataFormatException(
+            throw new FileFormatException(
                 $"{sourceName}: the file is longer than its header declares ({size} data bytes); is the header damaged?");
         return body;
     }
@@ -118,7 +119,7 @@ public static class IdxReader
         }
         catch (InvalidDataException e)
         {
-            throw new DataFormatException($"{sourceName}: the gzip data is corrupt ({e.Message}).", e);
+            throw new FileFormatException($"{sourceName}: the gzip data is corrupt ({e.Message}).", e);
         }
     }
 

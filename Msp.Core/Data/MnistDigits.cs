@@ -1,3 +1,4 @@
+using Msp.Core.IO;
 namespace Msp.Core.Data;
 
 /// <summary>
@@ -84,14 +85,14 @@ public sealed class MnistDigits
     private static MnistDigits Create(IdxImages images, string imagesName, byte[] labels, string labelsName)
     {
         if (images.Rows != Side || images.Columns != Side)
-            throw new DataFormatException(
+            throw new FileFormatException(
                 $"{imagesName}: expected MNIST images of {Side}x{Side} pixels, found {images.Rows}x{images.Columns}.");
         if (images.Count != labels.Length)
-            throw new DataFormatException(
+            throw new FileFormatException(
                 $"{imagesName} holds {images.Count} images but {labelsName} holds {labels.Length} labels; they must belong together.");
         int badLabel = Array.FindIndex(labels, l => l > 9);
         if (badLabel >= 0)
-            throw new DataFormatException($"{labelsName}: label {badLabel} is {labels[badLabel]}; expected a digit 0-9.");
+            throw new FileFormatException($"{labelsName}: label {badLabel} is {labels[badLabel]}; expected a digit 0-9.");
         return new MnistDigits(images.Pixels, labels);
     }
 

@@ -10,7 +10,7 @@ namespace Msp.Core.Data;
 /// formulas and order, but come from <see cref="Rng"/> (one stream per sequence, derived from seed, step and batch
 /// position) instead of NumPy's global generator, so batches are reproducible whatever the thread count.
 /// </summary>
-public sealed class SequentialMnist
+public sealed class SequentialMnist : ISequenceDataset
 {
     public const int ImageSide = 32;
     public const int Channels = 3;
@@ -48,6 +48,16 @@ public sealed class SequentialMnist
     public SequentialMnistConfig Config { get; }
 
     public MnistDigits Digits { get; }
+
+    public int Count => Digits.Count;
+
+    public int Frames => Config.FrameCount;
+
+    int ISequenceDataset.Channels => Channels;
+
+    public int Height => ImageSide;
+
+    public int Width => ImageSide;
 
     /// <summary>Floats in one sequence: [T, 3, 32, 32].</summary>
     public int SequenceSize => Config.FrameCount * FrameSize;

@@ -31,7 +31,7 @@ public static class Safetensors
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FileFormatException(path, $"cannot be read ({e.Message}).");
+            throw FileFormatException.In(path, $"cannot be read ({e.Message}).");
         }
         return Parse(bytes, path);
     }
@@ -40,21 +40,21 @@ public static class Safetensors
     public static (IReadOnlyList<NamedArray> Tensors, IReadOnlyDictionary<string, string> Metadata) Parse(ReadOnlySpan<byte> bytes, string path)
     {
         if (bytes.Length < 8)
-            throw new FileFormatException(path, $"is {bytes.Length} bytes long; a safetensors file starts with an 8-byte header length.");
+            throw FileFormatException.In(path, $"is {bytes.Length} bytes long; a safetensors file starts with an 8-byte header length.");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > (ulong)Math.Min(MaxHeaderBytes, bytes.Length - 8))
-            throw new FileFormatException(path, $"declares a {headerLength}-byte header but the file has {bytes.Length - 8} bytes after the length: not a safetensors file, or truncated.");
+            throw FileFormatException.In(path, $"declares a {headerLength}-byte header but the file has {bytes.Length - 8} bytes after the length: not a safetensors file, or truncated.");
         var dataSection = bytes[(8 + (int)headerLength)..];
 
         JsonObject header;
         try
         {
             header = JsonNode.Parse(Encoding.UTF8.GetString(bytes.Slice(8, (int)headerLength))) as JsonObject
-                     ?? throw new FileFormatException(path, "the safetensors header is not a JSON object.");
+                     ?? throw FileFormatException.In(path, "the safetensors header is not a JSON object.");
         }
         catch (JsonException e)
         {
-            throw new FileFormatException(path, $"the safetensors header is not valid JSON ({e.Message}).");
+            throw FileFormatException.In(path, $"the safetensors header is not valid JSON ({e.Message}).");
         }
 
         var metadata = new Dictionary<string, string>();
@@ -64,9 +64,9 @@ public static class Safetensors
             if (name == "__metadata__")
             {
                 if (node is not JsonObject entries)
-                    throw new FileFormatException(path, "__metadata__ must be an object of strings.");
+                    throw FileFormatException.In(path, "__metadata__ must be an object of strings.");
                 foreach (var (key, value) in entries)
-                    metadata[key] = value is JsonValue v && v.TryGetValue(out string? s) ? s : throw new FileFormatException(path, $"__metadata__.{key} is not a string.");
+                    metadata[key] = value is JsonValue v && v.TryGetValue(out string? s) ? s : throw FileFormatException.In(path, $"__metadata__.{key} is not a string.");
                 continue;
             }
             tensors.Add(ParseEntry(name, node, dataSection, path));
@@ -79,22 +79,22 @@ public static class Safetensors
         try
         {
             if (node is not JsonObject entry)
-                throw new FileFormatException(path, $"tensor '{name}': header entry is not an object.");
-            string dtype = entry["dtype"]?.GetValue<string>() ?? throw new FileFormatException(path, $"tensor '{name}' has no dtype.");
-            var shape = (entry["shape"] as JsonArray ?? throw new FileFormatException(path, $"tensor '{name}' has no shape."))
+                throw FileFormatException.In(path, $"tensor '{name}': header entry is not an object.");
+            string dtype = entry["dtype"]?.GetValue<string>() ?? throw FileFormatException.In(path, $"tensor '{name}' has no dtype.");
+            var shape = (entry["shape"] as JsonArray ?? throw FileFormatException.In(path, $"tensor '{name}' has no shape."))
                 .Select(d => d!.GetValue<long>()).ToArray();
-            var offsets = (entry["data_offsets"] as JsonArray ?? throw new FileFormatException(path, $"tensor '{name}' has no data_offsets."))
+            var offsets = (entry["data_offsets"] as JsonArray ?? throw FileFormatException.In(path, $"tensor '{name}' has no data_offsets."))
                 .Select(d => d!.GetValue<long>()).ToArray();
             if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > data.Length)
-                throw new FileFormatException(path, $"tensor '{name}': data_offsets [{string.Join(", ", offsets)}] lie outside the {data.Length}-byte data section (truncated file?).");
+                throw FileFormatException.In(path, $"tensor '{name}': data_offsets [{string.Join(", ", offsets)}] lie outside the {data.Length}-byte data section (truncated file?).");
             if (shape.Any(d => d < 0 || d > int.MaxValue))
-                throw new FileFormatException(path, $"tensor '{name}': shape [{string.Join(", ", shape)}] is not valid.");
+                throw FileFormatException.In(path, $"tensor '{name}': shape [{string.Join(", ", shape)}] is not valid.");
             long count = shape.Aggregate(1L, (a, b) => a * b);
             int elementSize = ElementSize(dtype);
             if (elementSize == 0)
-                throw new FileFormatException(path, $"tensor '{name}' has dtype {dtype}; Msp reads F32 and F64.");
+                throw FileFormatException.In(path, $"tensor '{name}' has dtype {dtype}; Msp reads F32 and F64.");
             if (count * elementSize != offsets[1] - offsets[0] || count > int.MaxValue)
-                throw new FileFormatException(path, $"tensor '{name}': shape [{string.Join(", ", shape)}] of {dtype} needs {count * elementSize} bytes, data_offsets give {offsets[1] - offsets[0]}.");
+                throw FileFormatException.In(path, $"tensor '{name}': shape [{string.Join(", ", shape)}] of {dtype} needs {count * elementSize} bytes, data_offsets give {offsets[1] - offsets[0]}.");
             var bytes = data.Slice((int)offsets[0], (int)(offsets[1] - offsets[0]));
             var values = new float[count];
             for (int i = 0; i < values.Length; i++)
@@ -105,7 +105,7 @@ public static class Safetensors
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException)
         {
-            throw new FileFormatException(path, $"tensor '{name}': malformed header entry ({e.Message}).");
+            throw FileFormatException.In(path, $"tensor '{name}': malformed header entry ({e.Message}).");
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using Msp.Core.Data;
+using Msp.Core.IO;
 
 namespace Msp.Tests.Core.Data;
 
@@ -42,7 +43,7 @@ public sealed class IdxReaderTests
         return path;
     }
 
-    private static string Message(TestDelegate read) => Assert.Throws<DataFormatException>(read)!.Message;
+    private static string Message(TestDelegate read) => Assert.Throws<FileFormatException>(read)!.Message;
 
     [TestCase(false)]
     [TestCase(true)]

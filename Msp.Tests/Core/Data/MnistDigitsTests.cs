@@ -1,4 +1,5 @@
 using Msp.Core.Data;
+using Msp.Core.IO;
 
 namespace Msp.Tests.Core.Data;
 
@@ -78,7 +79,7 @@ public sealed class MnistDigitsTests
         string images = Path.Combine(_directory, "images"), labels = Path.Combine(_directory, "labels");
         File.WriteAllBytes(images, IdxReaderTests.Idx(IdxReader.ImagesMagic, [2, 32, 32], new byte[2 * 32 * 32]));
         File.WriteAllBytes(labels, IdxReaderTests.Idx(IdxReader.LabelsMagic, [2], [1, 2]));
-        var error = Assert.Throws<DataFormatException>(() => MnistDigits.FromFiles(images, labels))!;
+        var error = Assert.Throws<FileFormatException>(() => MnistDigits.FromFiles(images, labels))!;
         Assert.That(error.Message, Does.Contain(images).And.Contain("28x28").And.Contain("32x32"));
     }
 
@@ -89,7 +90,7 @@ public sealed class MnistDigitsTests
         string images = Path.Combine(_directory, "images"), labels = Path.Combine(_directory, "labels");
         File.WriteAllBytes(images, ImagesFile(embedded, 5));
         File.WriteAllBytes(labels, LabelsFile(embedded, 4));
-        var error = Assert.Throws<DataFormatException>(() => MnistDigits.FromFiles(images, labels))!;
+        var error = Assert.Throws<FileFormatException>(() => MnistDigits.FromFiles(images, labels))!;
         Assert.That(error.Message, Does.Contain("5 images").And.Contain("4 labels").And.Contain(labels));
     }
 
@@ -100,6 +101,6 @@ public sealed class MnistDigitsTests
         string images = Path.Combine(_directory, "images"), labels = Path.Combine(_directory, "labels");
         File.WriteAllBytes(images, ImagesFile(embedded, 2));
         File.WriteAllBytes(labels, IdxReaderTests.Idx(IdxReader.LabelsMagic, [2], [3, 12]));
-        Assert.That(Assert.Throws<DataFormatException>(() => MnistDigits.FromFiles(images, labels))!.Message, Does.Contain("label 1 is 12"));
+        Assert.That(Assert.Throws<FileFormatException>(() => MnistDigits.FromFiles(images, labels))!.Message, Does.Contain("label 1 is 12"));
     }
 }

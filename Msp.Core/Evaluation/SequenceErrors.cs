@@ -1,0 +1,62 @@
+using Msp.Core.Autodiff;
+using Msp.Core.Models;
+using Msp.Core.Ops;
+using Msp.Core.Tensors;
+
+namespace Msp.Core.Evaluation;
+
+/// <summary>
+/// Per-sequence, per-horizon prediction errors: the sum of squared pixel errors of each predicted frame, the
+/// quantity the reference's notebooks plot (extrp.ipynb, equivariance_error.ipynb). Evaluation only: no tape.
+/// </summary>
+public static class SequenceErrors
+{
+    /// <summary>Σ over (c, h, w) of (prediction − target)² for each sequence and frame: [n, t, ...] → [n, t] on the host.</summary>
+    public static double[,] PerFrame(Tensor prediction, Tensor target)
+    {
+        if (prediction.Shape != target.Shape || prediction.Shape.Rank < 3)
+            throw new ArgumentException($"Per-frame errors need equal shapes [n, t, ...], got {prediction.Shape} and {target.Shape}.");
+        return PerFrame(prediction.ToArray(), target.ToArray(), prediction.Shape[0], prediction.Shape[1]);
+    }
+
+    /// <summary>The same on host arrays laid out [n, t, frameSize].</summary>
+    public static double[,] PerFrame(float[] prediction, float[] target, int sequences, int frames)
+    {
+        int frameSize = prediction.Length / (sequences * frames);
+        var errors = new double[sequences, frames];
+        for (int s = 0; s < sequences; s++)
+            for (int f = 0; f < frames; f++)
+            {
+                double sum = 0;
+                int offset = (s * frames + f) * frameSize;
+                for (int i = 0; i < frameSize; i++)
+                {
+                    double d = prediction[offset + i] - (double)target[offset + i];
+                    sum += d * d;
+                }
+                errors[s, f] = sum;
+            }
+        return errors;
+    }
+
+    /// <summary>
+    /// The reference's loss_equiv on xs [n, T, c, s, s]: predict frames T_cond+1..T from the first T_cond frames with
+    /// each sequence's own M* (Plain) and with the M* of the previous sequence in the batch, sequence 0 taking the last
+    /// one's (Swapped). When the batch shares one transition, an equivariant model predicts as well with either.
+    /// Returns [n, T − T_cond] errors each, and the predicted frames with the own M*.
+    /// </summary>
+    public static (double[,] Plain, double[,] Swapped, float[] Prediction) Equivariance(SeqAe model, Tensor xs, int conditioningFrames)
+    {
+        int n = xs.Shape[0], rolls = xs.Shape[1] - conditioningFrames;
+        if (rolls < 1)
+            throw new ArgumentException($"Equivariance errors need frames after the {conditioningFrames} conditioning ones, got {xs.Shape}.");
+        using var scope = new TensorScope();
+        using var noGrad = Tape.NoGrad();
+        var conditioning = Layout.Slice(xs, 1, 0, conditioningFrames);
+        var target = Layout.Slice(xs, 1, conditioningFrames, rolls);
+        var (frames, mStar) = model.Predict(conditioning, rolls);
+        var swappedM = n == 1 ? mStar : Layout.Concat([Layout.Slice(mStar, 0, n - 1, 1), Layout.Slice(mStar, 0, 0, n - 1)], axis: 0);
+        var (swappedFrames, _) = model.Predict(conditioning, rolls, swappedM);
+        return (PerFrame(frames, target), PerFrame(swappedFrames, target), frames.ToArray());
+    }
+}

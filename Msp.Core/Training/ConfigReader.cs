@@ -1,0 +1,144 @@
+using Msp.Core.Models;
+
+namespace Msp.Core.Training;
+
+/// <summary>
+/// Parses a YAML config with the reference's keys into a <see cref="TrainConfig"/>. Every key is either used, or
+/// explicitly accepted as meaningless here (named below with the reason), or rejected by name.
+/// </summary>
+public static class ConfigReader
+{
+    private const string Hint = "Msp configs use the reference's keys (see configs in the README); remove or fix it.";
+
+    public static TrainConfig Parse(string text, string source)
+    {
+        var root = YamlConfigNode.Parse(text, source);
+        // Reference keys with no meaning in Msp: num_workers (data is generated on all cores), T_pred (implied by
+        // T − T_cond; checked below).
+        root.Ignore("num_workers");
+        int conditioning = root.Int("T_cond");
+        int? predicted = root.Has("T_pred") ? root.Int("T_pred") : null;
+
+        var data = ParseData(root.Child("train_data"));
+        var model = ParseModel(root.Child("model"));
+        var loop = root.Child("training_loop");
+        loop.Ignore("fn");
+        string loopName = loop.String("name", "loop_seqmodel");
+        if (loopName != "loop_seqmodel")
+            throw new ConfigException($"{source}: training_loop.name '{loopName}' is not supported; Msp implements loop_seqmodel.");
+        var loopArgs = loop.Child("args");
+        int decay = loopArgs.Int("lr_decay_iter");
+        int reconstruction = loopArgs.Int("reconst_iter", 0);
+        loopArgs.RejectUnknownKeys(Hint);
+        loop.RejectUnknownKeys(Hint);
+
+        if (predicted is int p && model.Predictive && conditioning + p != data.Frames)
+            throw new ConfigException($"{source}: T_cond ({conditioning}) + T_pred ({p}) must equal train_data.args.T ({data.Frames}).");
+        if (conditioning < 2 || conditioning > data.Frames)
+            throw new ConfigException($"{source}: T_cond must be between 2 and train_data.args.T = {data.Frames}, got {conditioning}.");
+
+        int batch = Positive(root, "batchsize");
+        int maxIteration = Positive(root, "max_iteration");
+        var evalNode = root.OptionalChild("eval");
+        var eval = new EvalConfig(
+            Sequences: 0,
+            ConditioningFrames: evalNode?.Int("T_cond", conditioning) ?? conditioning,
+            Horizon: (evalNode?.Int("T", 10) ?? 10) - (evalNode?.Int("T_cond", conditioning) ?? conditioning),
+            BatchSize: evalNode?.Int("batchsize", batch) ?? batch);
+        evalNode?.RejectUnknownKeys("eval takes T, T_cond and batchsize.");
+        if (eval.Horizon < 1)
+            throw new ConfigException($"{source}: eval.T must exceed eval.T_cond.");
+
+        var config = new TrainConfig(
+            Source: source,
+            BatchSize: batch,
+            Seed: root.Int("seed", 1),
+            MaxIteration: maxIteration,
+            ReportFrequency: Positive(root, "report_freq", 1000),
+            ModelSnapshotFrequency: Positive(root, "model_snapshot_freq", 10000),
+            CheckpointFrequency: Positive(root, "manager_snapshot_freq", 50000),
+            ConditioningFrames: conditioning,
+            LearningRate: root.Float("lr"),
+            LearningRateDecayStep: decay,
+            ReconstructionSteps: reconstruction,
+            TrainData: data,
+            Model: model,
+            Eval: eval);
+        if (!(config.LearningRate > 0))
+            throw new ConfigException($"{source}: lr must be positive, got {config.LearningRate}.");
+        root.RejectUnknownKeys(Hint);
+        return config;
+    }
+
+    private static DataConfig ParseData(YamlConfigNode node)
+    {
+        node.Ignore("fn");
+        string name = node.String("name");
+        if (name != "SequentialMNIST")
+            throw new ConfigException($"{node.File}: train_data.name '{name}' is not supported yet; Msp reads SequentialMNIST.");
+        var args = node.Child("args");
+        args.Ignore("train");
+        var data = new DataConfig(
+            Name: name,
+            Root: args.String("root", DataConfig.EmbeddedRoot),
+            Frames: args.Int("T", 3),
+            MaxFrames: args.Int("max_T", 9),
+            AngleVelocity: args.Range("max_angle_velocity_ratio", (-0.5f, 0.5f)),
+            AngleAcceleration: args.Range("max_angle_accl_ratio", (0f, 0f)),
+            ColorVelocity: args.Range("max_color_velocity_ratio", (-0.5f, 0.5f)),
+            ColorAcceleration: args.Range("max_color_accl_ratio", (0f, 0f)),
+            Position: args.Range("max_pos", (-10f, 10f)),
+            TranslationAcceleration: args.Range("max_trans_accl", (0f, 0f)),
+            ActiveActions: args.IntList("active_actions", [0, 1, 2]),
+            OnlyDigit4: args.Bool("only_use_digit4", false),
+            Background: args.Bool("backgrnd", false));
+        if (data.Background)
+            throw new ConfigException($"{node.File}: train_data.args.backgrnd: MNIST with backgrounds is not available yet (issue 7).");
+        if (data.Frames < 2 || data.MaxFrames < 2)
+            throw new ConfigException($"{node.File}: train_data.args.T and max_T must be at least 2.");
+        args.RejectUnknownKeys(Hint);
+        node.RejectUnknownKeys(Hint);
+        return data;
+    }
+
+    private static ModelConfig ParseModel(YamlConfigNode node)
+    {
+        node.Ignore("fn");
+        string name = node.String("name");
+        var kind = name switch
+        {
+            "SeqAELSTSQ" => ModelKind.LeastSquares,
+            _ => throw new ConfigException($"{node.File}: model.name '{name}' is not supported yet; Msp trains SeqAELSTSQ."),
+        };
+        var args = node.Child("args");
+        int kernelSize = args.Int("kernel_size", 3);
+        if (kernelSize != 3)
+            throw new ConfigException($"{node.File}: model.args.kernel_size must be 3 (the reference's only tested value), got {kernelSize}.");
+        if (args.Bool("change_of_basis", false))
+            throw new ConfigException($"{node.File}: model.args.change_of_basis is not supported.");
+        args.Ignore("alignment");
+        var network = new NetworkConfig(
+            DimM: Positive(args, "dim_m"),
+            DimA: Positive(args, "dim_a"),
+            ChannelsX: Positive(args, "ch_x", 3),
+            WidthFactor: args.Float("k", 1f),
+            BlockCount: Positive(args, "n_blocks", 3),
+            BottomWidth: Positive(args, "bottom_width", 4));
+        if (network.BottomWidth << network.BlockCount != network.ImageSize)
+            throw new ConfigException($"{node.File}: bottom_width · 2^n_blocks must be the image size {network.ImageSize}, got {network.BottomWidth}·2^{network.BlockCount}.");
+        if ((int)(32 * network.WidthFactor) < 1)
+            throw new ConfigException($"{node.File}: model.args.k = {network.WidthFactor} leaves no channels (int(32·k) must be ≥ 1).");
+        var model = new ModelConfig(kind, network, args.Bool("predictive", true));
+        args.RejectUnknownKeys(Hint);
+        node.RejectUnknownKeys(Hint);
+        return model;
+    }
+
+    private static int Positive(YamlConfigNode node, string key, int? fallback = null)
+    {
+        int value = fallback is int f ? node.Int(key, f) : node.Int(key);
+        if (value <= 0)
+            throw new ConfigException($"{node.File}: key '{(node.Path.Length == 0 ? key : node.Path + "." + key)}' must be a positive integer, got {value}.");
+        return value;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using Msp.Core.Models;
+
+namespace Msp.Core.Training;
+
+/// <summary>
+/// metrics.csv of a run: one row per step (loss, learning rate, seconds) and, at report steps, the reference's
+/// diagnostics. Reopened on resume, it drops rows past the resumed step so the curve stays one consistent run.
+/// </summary>
+public sealed class MetricsLog : IDisposable
+{
+    public const string Header = "step,loss,learning_rate,seconds,loss_bd,loss_orth,loss_internal_0,loss_internal_T";
+
+    private readonly StreamWriter _writer;
+
+    public MetricsLog(string path, long startStep)
+    {
+        var kept = new List<string> { Header };
+        if (startStep > 0 && File.Exists(path))
+            kept.AddRange(File.ReadLines(path).Skip(1).Where(line =>
+                long.TryParse(line.Split(',')[0], CultureInfo.InvariantCulture, out long step) && step <= startStep));
+        File.WriteAllLines(path, kept);
+        _writer = new StreamWriter(path, append: true) { AutoFlush = false };
+    }
+
+    public void Append(StepResult result, double seconds, LatentReport? diagnostics)
+    {
+        string extra = diagnostics is null
+            ? ",,,"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{diagnostics.LossBlockDiagonal:G6},{diagnostics.LossOrthogonal:G6},{diagnostics.LossInternal0:G6},{diagnostics.LossInternalT:G6}");
+        _writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Step},{result.Loss:G7},{result.LearningRate:G4},{seconds:F3},{extra}"));
+        if (diagnostics is not null)
+            _writer.Flush();
+    }
+
+    /// <summary>(step, loss) pairs of a metrics.csv, for plots and reports.</summary>
+    public static IReadOnlyList<(long Step, double Loss)> ReadLosses(string path) =>
+        File.ReadLines(path).Skip(1).Select(line => line.Split(','))
+            .Where(f => f.Length >= 2)
+            .Select(f => (long.Parse(f[0], CultureInfo.InvariantCulture), double.Parse(f[1], CultureInfo.InvariantCulture))).ToList();
+
+    public void Dispose() => _writer.Dispose();
+}

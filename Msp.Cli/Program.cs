@@ -11,6 +11,8 @@ public static class Program
     {
         var root = new RootCommand("Msp: meta-sequential prediction (Miyato et al., NeurIPS 2022) on a managed C# runtime.");
         root.Subcommands.Add(InfoCommand.Build());
+        root.Subcommands.Add(TrainCommand.Build());
+        root.Subcommands.Add(ForwardCommand.Build());
         return root;
     }
 }

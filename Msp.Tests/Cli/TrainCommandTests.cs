@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Msp.Cli;
+using Msp.Core.Training;
+
+namespace Msp.Tests.Cli;
+
+public sealed class TrainCommandTests
+{
+    private string _folder = "";
+
+    [SetUp]
+    public void MakeFolder() => _folder = Directory.CreateTempSubdirectory("msp-train-cli-").FullName;
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_folder, recursive: true);
+
+    private int Main(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var (savedOut, savedError) = (Console.Out, Console.Error);
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            int code = Program.Main(args);
+            Output = output.ToString();
+            Error = error.ToString();
+            return code;
+        }
+        finally
+        {
+            Console.SetOut(savedOut);
+            Console.SetError(savedError);
+        }
+    }
+
+    private string Output { get; set; } = "";
+
+    private string Error { get; set; } = "";
+
+    [Test]
+    public void Trains_the_tiny_config_end_to_end_and_writes_the_run_folder()
+    {
+        string run = Path.Combine(_folder, "run");
+        int code = Main("train", "--config", "tiny", "--out", run);
+        Assert.That(code, Is.Zero, Error + Output);
+        Assert.Multiple(() =>
+        {
+            foreach (var file in new[] { "config.yml", "metrics.csv", Checkpoint.FileName, Checkpoint.ModelFileName, "eval.json", "eval.csv", "eval.png" })
+                Assert.That(File.Exists(Path.Combine(run, file)), Is.True, file);
+            Assert.That(File.ReadAllLines(Path.Combine(run, "metrics.csv")), Has.Length.EqualTo(1 + 6));
+            Assert.That(Output, Does.Contain("repeat-last"));
+        });
+        using var eval = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "eval.json")));
+        Assert.That(eval.RootElement.GetProperty("model").GetArrayLength(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Resume_continues_a_run_and_refuses_to_overwrite_one()
+    {
+        string run = Path.Combine(_folder, "run");
+        Assert.That(Main("train", "--config", "tiny", "--out", run, "--steps", "3"), Is.Zero, Error);
+        Assert.That(Main("train", "--config", "tiny", "--out", run), Is.EqualTo(2));
+        Assert.That(Error, Does.Contain("already holds a training run").And.Contain("--resume"));
+        Assert.That(Main("train", "--config", "tiny", "--out", run, "--resume"), Is.Zero, Error);
+        Assert.That(Output, Does.Contain("steps 3→6"));
+        Assert.That(File.ReadAllLines(Path.Combine(run, "metrics.csv")), Has.Length.EqualTo(1 + 6));
+    }
+
+    [Test]
+    public void Cuda_without_a_gpu_fails_at_once_with_a_clear_message()
+    {
+        if (Msp.Core.Devices.IlgpuDevice.CudaDiagnosis().Contains("reports 1", StringComparison.Ordinal))
+            Assert.Ignore("This machine has a GPU.");
+        int code = Main("train", "--config", "tiny", "--accelerator", "cuda", "--out", Path.Combine(_folder, "gpu"));
+        Assert.That(code, Is.EqualTo(3));
+        Assert.That(Error, Does.Contain("No CUDA device").And.Contain("--accelerator cpu").And.Not.Contain("   at "));
+    }
+
+    [Test]
+    public void An_unknown_accelerator_is_a_usage_error()
+    {
+        Assert.That(Main("train", "--config", "tiny", "--accelerator", "tpu", "--out", Path.Combine(_folder, "x")), Is.EqualTo(2));
+        Assert.That(Error, Does.Contain("Unknown accelerator 'tpu'"));
+    }
+}

@@ -13,14 +13,15 @@ namespace Msp.Core.Optim;
 public sealed class Adam : IDisposable
 {
     private readonly Slot[] _slots;
-    private readonly float _beta1, _beta2, _epsilon;
+    // Held in double like PyTorch's Python floats: the bias corrections are computed in double on the host.
+    private readonly double _beta1, _beta2, _epsilon;
     private long _stepCount;
 
-    public Adam(IReadOnlyList<(string Name, Tensor Parameter)> parameters, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f)
+    public Adam(IReadOnlyList<(string Name, Tensor Parameter)> parameters, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
     {
-        if (!(beta1 >= 0f && beta1 < 1f) || !(beta2 >= 0f && beta2 < 1f))
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1))
             throw new ArgumentException($"Adam: betas must lie in [0, 1), got ({beta1}, {beta2}).");
-        if (!(epsilon >= 0f && float.IsFinite(epsilon)))
+        if (!(epsilon >= 0 && double.IsFinite(epsilon)))
             throw new ArgumentException($"Adam: epsilon must be finite and non-negative, got {epsilon}.");
         OptimizerParameters.CheckDistinct(parameters, nameof(Adam));
         (_beta1, _beta2, _epsilon) = (beta1, beta2, epsilon);
@@ -47,7 +48,7 @@ public sealed class Adam : IDisposable
     }
 
     /// <summary>One update of every parameter that has a gradient, with learning rate <paramref name="learningRate"/>.</summary>
-    public void Step(float learningRate)
+    public void Step(double learningRate)
     {
         OptimizerParameters.CheckLearningRate(learningRate, nameof(Adam));
         _stepCount++;
@@ -58,7 +59,7 @@ public sealed class Adam : IDisposable
                 continue;
             slot.StepCount++;
             // Bias corrections in double on the host, as PyTorch computes them in Python floats.
-            var step = new AdamStep(_beta1, _beta2, _epsilon,
+            var step = new AdamStep((float)_beta1, (float)_beta2, (float)_epsilon,
                 StepSize: (float)(learningRate / (1.0 - Math.Pow(_beta1, slot.StepCount))),
                 BiasCorrection2Sqrt: (float)Math.Sqrt(1.0 - Math.Pow(_beta2, slot.StepCount)));
             if (slot.Parameter.Device is IlgpuDevice gpu)

@@ -19,9 +19,9 @@ internal static class OptimizerParameters
         }
     }
 
-    public static void CheckLearningRate(float learningRate, string optimizer)
+    public static void CheckLearningRate(double learningRate, string optimizer)
     {
-        if (!(learningRate >= 0f && float.IsFinite(learningRate)))
+        if (!(learningRate >= 0 && double.IsFinite(learningRate)))
             throw new ArgumentException($"{optimizer}: the learning rate must be finite and non-negative, got {learningRate}.");
     }
 }

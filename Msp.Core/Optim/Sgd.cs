@@ -17,11 +17,11 @@ public sealed class Sgd
         _parameters = parameters.Select(p => p.Parameter).ToArray();
     }
 
-    public void Step(float learningRate)
+    public void Step(double learningRate)
     {
         OptimizerParameters.CheckLearningRate(learningRate, nameof(Sgd));
         foreach (var parameter in _parameters)
             if (parameter.Grad is { } grad)
-                Elementwise.AxpyInPlace(grad, -learningRate, 1f, parameter);
+                Elementwise.AxpyInPlace(grad, (float)-learningRate, 1f, parameter);
     }
 }

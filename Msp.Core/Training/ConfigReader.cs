@@ -58,7 +58,7 @@ public static class ConfigReader
             ModelSnapshotFrequency: Positive(root, "model_snapshot_freq", 10000),
             CheckpointFrequency: Positive(root, "manager_snapshot_freq", 50000),
             ConditioningFrames: conditioning,
-            LearningRate: root.Float("lr"),
+            LearningRate: root.Double("lr"),
             LearningRateDecayStep: decay,
             ReconstructionSteps: reconstruction,
             TrainData: data,

@@ -30,7 +30,7 @@ public sealed record TrainConfig(
     int ModelSnapshotFrequency,
     int CheckpointFrequency,
     int ConditioningFrames,
-    float LearningRate,
+    double LearningRate,
     int LearningRateDecayStep,
     int ReconstructionSteps,
     DataConfig TrainData,
@@ -40,8 +40,8 @@ public sealed record TrainConfig(
     /// <summary>The YAML text the config was read from (with any command-line overrides noted), saved in the run folder.</summary>
     public string Text { get; init; } = "";
 
-    /// <summary>The learning rate of step <paramref name="step"/> (0-based).</summary>
-    public float LearningRateAt(long step) => step >= LearningRateDecayStep ? LearningRate / 3f : LearningRate;
+    /// <summary>The learning rate of step <paramref name="step"/> (0-based), in double as the reference's Python floats.</summary>
+    public double LearningRateAt(long step) => step >= LearningRateDecayStep ? LearningRate / 3 : LearningRate;
 
     public bool ReconstructsAt(long step) => step < ReconstructionSteps;
 }

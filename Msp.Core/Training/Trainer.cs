@@ -10,7 +10,7 @@ using Msp.Core.Tensors;
 namespace Msp.Core.Training;
 
 /// <summary>What one training step reports.</summary>
-public sealed record StepResult(long Step, float Loss, float LearningRate, bool Reconstruction);
+public sealed record StepResult(long Step, float Loss, double LearningRate, bool Reconstruction);
 
 /// <summary>
 /// The training loop of the reference (training_loops.loop_seqmodel) as an object the CLI drives step by step:
@@ -56,7 +56,7 @@ public sealed class Trainer : IDisposable
     {
         _sampler.Fill(Step, _batch);
         _batchTensor.CopyFrom(_batch);
-        float learningRate = Config.LearningRateAt(Step);
+        double learningRate = Config.LearningRateAt(Step);
         bool reconstruct = Config.ReconstructsAt(Step);
         float loss;
         using (new TensorScope())

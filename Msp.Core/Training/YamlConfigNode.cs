@@ -70,6 +70,14 @@ internal sealed class YamlConfigNode
 
     public int Int(string key, int fallback) => Has(key) ? Int(key) : Mark(key, fallback);
 
+    public double Double(string key)
+    {
+        string text = Scalar(key, "a number");
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+            return value;
+        throw Error(key, Required(key), "a number");
+    }
+
     public float Float(string key)
     {
         string text = Scalar(key, "a number");

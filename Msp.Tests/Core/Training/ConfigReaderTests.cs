@@ -26,8 +26,8 @@ public sealed class ConfigReaderTests
             Assert.That(config.Model.Network.DimM, Is.EqualTo(256));
             Assert.That(config.Model.Network.DimA, Is.EqualTo(16));
             Assert.That(config.MaxIteration, Is.EqualTo(50000));
-            Assert.That(config.LearningRateAt(39999), Is.EqualTo(3e-4f));
-            Assert.That(config.LearningRateAt(40000), Is.EqualTo(1e-4f));
+            Assert.That(config.LearningRateAt(39999), Is.EqualTo(3e-4));
+            Assert.That(config.LearningRateAt(40000), Is.EqualTo(1e-4).Within(1e-19));
             Assert.That(config.TrainData.OnlyDigit4, Is.True);
             Assert.That(config.TrainData.AngleVelocity, Is.EqualTo((-0.5f, 0.5f)));
         });
@@ -45,7 +45,7 @@ public sealed class ConfigReaderTests
 
     private static IEnumerable<TestCaseData> BadConfigs()
     {
-        yield return new TestCaseData(Mnist.Replace("batchsize: 32", "batchsize: 32\nbatch_size: 4"), "unknown key 'batch_size'").SetName("unknown top-level key");
+        yield return new TestCaseData("batch_size: 4\n" + Mnist, "unknown key 'batch_size'").SetName("unknown top-level key");
         yield return new TestCaseData(Mnist.Replace("dim_m: 256", "dim_m: many"), "key 'model.args.dim_m' must be an integer, got 'many'").SetName("wrong type");
         yield return new TestCaseData(Mnist.Replace("lr: 0.0003", "lr: -1"), "lr must be positive").SetName("negative learning rate");
         yield return new TestCaseData(Mnist.Replace("lr: 0.0003\n", ""), "missing key 'lr'").SetName("missing key");

@@ -69,7 +69,7 @@ public sealed class TrainerTests
     [Test]
     public void Training_lowers_the_loss_on_a_small_network()
     {
-        var config = ConfigLibrary.Load("tiny") with { LearningRate = 3e-3f, LearningRateDecayStep = 1000 };
+        var config = ConfigLibrary.Load("tiny") with { LearningRate = 3e-3, LearningRateDecayStep = 1000 };
         var train = TrainingData.Create(config, dataRoot: null).Train;
         using var trainer = new Trainer(config with { BatchSize = 8 }, TestDevices.Cpu, train);
         var losses = Enumerable.Range(0, 60).Select(_ => trainer.TrainStep().Loss).ToArray();

@@ -102,6 +102,10 @@ public sealed class GoldenParityTests(DeviceKind kind)
     [Test]
     public void Long_prediction_and_equivariance_errors_match_the_reference()
     {
+        // 128 decoded frames: well over ten minutes on ILGPU's CPU simulator, which gains nothing here, because the
+        // forward/backward test above already runs every kernel of this path on it.
+        if (kind == DeviceKind.IlgpuCpu)
+            Assert.Ignore("Runs on cpu and cuda only: the simulator already covers these kernels in Forward_and_backward_match_the_reference.");
         var device = TestDevices.Get(kind);
         using var model = MakeModel(device);
         var eval = Load("eval.safetensors");

@@ -4,7 +4,12 @@ namespace Msp.Tests.Core.Training;
 
 public sealed class ConfigReaderTests
 {
-    [TestCaseSource(typeof(ConfigLibrary), nameof(ConfigLibrary.BuiltInNames))]
+    /// <summary>Built-in configs of the reference whose datasets Msp does not read yet.</summary>
+    private static readonly string[] AwaitingTheirDatasets = ["mnist-bg", "3dshapes", "smallnorb"];
+
+    private static IEnumerable<string> UsableConfigs() => ConfigLibrary.BuiltInNames.Except(AwaitingTheirDatasets);
+
+    [TestCaseSource(nameof(UsableConfigs))]
     public void Every_built_in_config_parses(string name)
     {
         var config = ConfigLibrary.Load(name);
@@ -30,6 +35,28 @@ public sealed class ConfigReaderTests
             Assert.That(config.LearningRateAt(40000), Is.EqualTo(1e-4).Within(1e-19));
             Assert.That(config.TrainData.OnlyDigit4, Is.True);
             Assert.That(config.TrainData.AngleVelocity, Is.EqualTo((-0.5f, 0.5f)));
+        });
+    }
+
+    [TestCaseSource(nameof(AwaitingTheirDatasets))]
+    public void A_config_whose_dataset_is_not_read_yet_is_rejected_with_the_reason(string name)
+    {
+        Assert.That(ConfigLibrary.BuiltInNames, Does.Contain(name));
+        Assert.That(() => ConfigLibrary.Load(name), Throws.TypeOf<ConfigException>().With.Message.Contains("not").And.Message.Contains("yet"));
+    }
+
+    [Test]
+    public void The_accelerated_config_reads_its_accelerations_and_five_conditioning_frames()
+    {
+        var config = ConfigLibrary.Load("mnist-accl");
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.ConditioningFrames, Is.EqualTo(5));
+            Assert.That(config.TrainData.Frames, Is.EqualTo(10));
+            Assert.That(config.TrainData.AngleAcceleration, Is.EqualTo((-0.025f, 0.025f)));
+            Assert.That(config.TrainData.ColorAcceleration, Is.EqualTo((-0.025f, 0.025f)));
+            Assert.That(config.TrainData.Position, Is.EqualTo((0f, 0f)));
+            Assert.That(config.Eval.ConditioningFrames, Is.EqualTo(5));
         });
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Msp.Cli;
 using Msp.Core.Training;
+using Msp.Tests.Support;
 
 namespace Msp.Tests.Cli;
 
@@ -16,23 +16,8 @@ public sealed class TrainCommandTests
 
     private int Main(params string[] args)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var (savedOut, savedError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            int code = Program.Main(args);
-            Output = output.ToString();
-            Error = error.ToString();
-            return code;
-        }
-        finally
-        {
-            Console.SetOut(savedOut);
-            Console.SetError(savedError);
-        }
+        (int code, Output, Error) = CliRunner.Run(args);
+        return code;
     }
 
     private string Output { get; set; } = "";

@@ -22,6 +22,11 @@ public static class Figures
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.UpperLeft);
         plot.Axes.SetLimitsY(0, series.Max(s => s.Ys.Max()) * 1.1);
+        if (xs.All(x => x == Math.Round(x)))
+        {
+            // Whole-numbered x (horizons, steps): ticks on whole numbers only, never at 1.5.
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        }
         plot.SavePng(path, Width, Height);
     }
 }

@@ -64,6 +64,8 @@ public static class TrainCommand
 
         bool interrupted = TrainLoop(trainer, config, runDirectory, metrics, console, cancel);
         trainer.SaveCheckpoint(runDirectory);
+        metrics.Dispose();
+        MetricsLog.PlotLosses(Path.Combine(runDirectory, "metrics.csv"), Path.Combine(runDirectory, "loss.png"));
         if (interrupted)
         {
             console.WriteLine($"Interrupted at step {trainer.Step}; checkpoint saved. Continue with --resume --out {runDirectory}.");

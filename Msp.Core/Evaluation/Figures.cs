@@ -8,14 +8,15 @@ public static class Figures
     private const int Width = 800, Height = 500;
 
     /// <summary>A line plot with markers of several named series over shared x values.</summary>
-    public static void Lines(string path, string title, string xLabel, string yLabel, double[] xs, IReadOnlyList<(string Name, double[] Ys)> series)
+    public static void Lines(string path, string title, string xLabel, string yLabel, double[] xs, IReadOnlyList<(string Name, double[] Ys)> series,
+        float markerSize = 6)
     {
         var plot = new Plot();
         foreach (var (name, ys) in series)
         {
             var line = plot.Add.Scatter(xs, ys);
             line.LegendText = name;
-            line.MarkerSize = 6;
+            line.MarkerSize = markerSize;
         }
         plot.Title(title);
         plot.XLabel(xLabel);

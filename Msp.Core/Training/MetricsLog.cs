@@ -40,5 +40,15 @@ public sealed class MetricsLog : IDisposable
             .Where(f => f.Length >= 2)
             .Select(f => (long.Parse(f[0], CultureInfo.InvariantCulture), double.Parse(f[1], CultureInfo.InvariantCulture))).ToList();
 
+    /// <summary>The training curve of a metrics.csv as a PNG: loss per step.</summary>
+    public static void PlotLosses(string metricsPath, string pngPath)
+    {
+        var losses = ReadLosses(metricsPath);
+        if (losses.Count == 0)
+            return;
+        Evaluation.Figures.Lines(pngPath, "Training loss (per step)", "step", "loss (sum of squared errors per predicted frame)",
+            losses.Select(l => (double)l.Step).ToArray(), [("training batch", losses.Select(l => l.Loss).ToArray())], markerSize: 0);
+    }
+
     public void Dispose() => _writer.Dispose();
 }

@@ -32,7 +32,7 @@ public sealed class TrainCommandTests
         Assert.That(code, Is.Zero, Error + Output);
         Assert.Multiple(() =>
         {
-            foreach (var file in new[] { "config.yml", "metrics.csv", Checkpoint.FileName, Checkpoint.ModelFileName, "eval.json", "eval.csv", "eval.png" })
+            foreach (var file in new[] { "config.yml", "metrics.csv", Checkpoint.FileName, Checkpoint.ModelFileName, "eval.json", "eval.csv", "eval.png", "loss.png" })
                 Assert.That(File.Exists(Path.Combine(run, file)), Is.True, file);
             Assert.That(File.ReadAllLines(Path.Combine(run, "metrics.csv")), Has.Length.EqualTo(1 + 6));
             Assert.That(Output, Does.Contain("repeat-last"));

@@ -67,6 +67,19 @@ public sealed class TrainerTests
     }
 
     [Test]
+    public void Steady_training_steps_reuse_the_device_buffers()
+    {
+        var (config, train) = Tiny();
+        using var trainer = new Trainer(config, TestDevices.Cpu, train);
+        trainer.TrainStep();
+        trainer.TrainStep();
+        long before = TestDevices.Cpu.FreshAllocations;
+        trainer.TrainStep();
+        trainer.TrainStep();
+        Assert.That(TestDevices.Cpu.FreshAllocations, Is.EqualTo(before), "buffers allocated by steps 3 and 4");
+    }
+
+    [Test]
     public void Training_lowers_the_loss_on_a_small_network()
     {
         var config = ConfigLibrary.Load("tiny") with { LearningRate = 3e-3, LearningRateDecayStep = 1000 };

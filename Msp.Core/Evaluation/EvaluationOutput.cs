@@ -33,10 +33,11 @@ public static class EvaluationOutput
         AtomicFile.WriteAllText(Path.Combine(directory, "eval.json"), report.ToJson());
         AtomicFile.WriteAllText(Path.Combine(directory, "eval.csv"), report.ToCsv());
         Figures.LinesWithBands(Path.Combine(directory, "eval.png"),
-            $"Equivariance error ({report.Batches} batches of {report.BatchSize} sequences sharing a transition; band: std over batches)",
+            $"Equivariance error ({report.Batches} batches of {report.BatchSize} sequences sharing a transition)",
             "horizon (frames after the last conditioning frame)", "sum of squared errors per frame",
             Enumerable.Range(1, report.Horizon).Select(h => (double)h).ToArray(),
-            [("own M* (L^p)", report.PlainMean, report.PlainStd), ("M* swapped within the batch (L^p_equiv)", report.SwappedMean, report.SwappedStd)]);
+            [("own M* (L^p), ± std over batches", report.PlainMean, report.PlainStd),
+             ("M* swapped within the batch (L^p_equiv), ± std", report.SwappedMean, report.SwappedStd)]);
     }
 
     public static void Print(EquivarianceReport report, TextWriter output)

@@ -9,9 +9,10 @@ using SkiaSharp;
 namespace Msp.Core.Evaluation;
 
 /// <summary>
-/// Frames laid out as a PNG grid of RGB tiles on white, and the reference's picture of a prediction (the save_images
-/// helper of equivariance_error.ipynb / gen_images.ipynb): per sequence one row of ground truth, one of the prediction
-/// with its own M*, one with a swapped M*, columns aligned by time. Pixels at native size: this is for eyes, not plots.
+/// Frames laid out as a PNG grid of RGB tiles on white, and the reference's picture of a prediction (save_images in
+/// equivariance_error.ipynb): per sequence one row of ground truth, one of the prediction with its own M*, one with a
+/// swapped M*, columns aligned by time. The reference stacks the same rows bottom-up (swapped first); here they read
+/// top-down from the data. Pixels at native size, as make_grid leaves them: this is for eyes, not plots.
 /// </summary>
 public static class ImageGrid
 {

@@ -13,6 +13,8 @@ public static class Program
         root.Subcommands.Add(InfoCommand.Build());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(ForwardCommand.Build());
+        root.Subcommands.Add(EvalCommand.Build());
+        root.Subcommands.Add(GenerateCommand.Build());
         return root;
     }
 }

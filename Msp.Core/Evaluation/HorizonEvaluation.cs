@@ -41,16 +41,20 @@ public static class HorizonEvaluation
 {
     /// <summary>
     /// Evaluates <paramref name="model"/> on one sequence per item of <paramref name="testData"/> (whose T is
-    /// conditioning frames + horizon), each drawn with its own generator from <paramref name="seed"/>, in batches.
+    /// conditioning frames + horizon), or of its first <paramref name="sequences"/> items, each drawn with its own
+    /// generator from <paramref name="seed"/>, in batches.
     /// </summary>
-    public static HorizonReport Run(SeqAe model, ISequenceDataset testData, int conditioningFrames, int batchSize, ulong seed, IDevice device)
+    public static HorizonReport Run(SeqAe model, ISequenceDataset testData, int conditioningFrames, int batchSize, ulong seed, IDevice device,
+        int? sequences = null)
     {
+        if (sequences is int requested && (requested < 1 || requested > testData.Count))
+            throw new ArgumentException($"Cannot evaluate {requested} sequences: the held-out data has {testData.Count} items.");
         int horizon = testData.Frames - conditioningFrames;
         if (horizon < 1)
             throw new ArgumentException($"Evaluation sequences of {testData.Frames} frames leave no horizon after {conditioningFrames} conditioning frames.");
         int frameSize = testData.Channels * testData.Height * testData.Width, sequenceSize = testData.Frames * frameSize;
         var sums = (Model: new double[horizon], RepeatLast: new double[horizon], Black: new double[horizon]);
-        int total = testData.Count;
+        int total = sequences ?? testData.Count;
         for (int start = 0; start < total; start += batchSize)
         {
             int count = Math.Min(batchSize, total - start);

@@ -41,13 +41,13 @@ public static class SequenceErrors
 
     /// <summary>
     /// The reference's loss_equiv on xs [n, T, c, s, s]: predict frames T_cond+1..T from the first T_cond frames with
-    /// each sequence's own M* (Plain) and with the M* of the previous sequence in the batch, sequence 0 taking the last
-    /// one's (Swapped). When the batch shares one transition, an equivariant model predicts as well with either.
-    /// Returns [n, T − T_cond] errors each, and the predicted frames with the own M*.
+    /// each sequence's own M* (Plain) and with the M* of <see cref="SwapAcrossBatch"/> (Swapped). When the batch shares
+    /// one transition, an equivariant model predicts as well with either. Returns [n, T − T_cond] errors each, and the
+    /// predicted frames [n, T − T_cond, c, s, s] with the own and with the swapped M*.
     /// </summary>
-    public static (double[,] Plain, double[,] Swapped, float[] Prediction) Equivariance(SeqAe model, Tensor xs, int conditioningFrames)
+    public static (double[,] Plain, double[,] Swapped, float[] Prediction, float[] SwappedPrediction) Equivariance(SeqAe model, Tensor xs, int conditioningFrames)
     {
-        int n = xs.Shape[0], rolls = xs.Shape[1] - conditioningFrames;
+        int rolls = xs.Shape[1] - conditioningFrames;
         if (rolls < 1)
             throw new ArgumentException($"Equivariance errors need frames after the {conditioningFrames} conditioning ones, got {xs.Shape}.");
         using var scope = new TensorScope();
@@ -55,8 +55,20 @@ public static class SequenceErrors
         var conditioning = Layout.Slice(xs, 1, 0, conditioningFrames);
         var target = Layout.Slice(xs, 1, conditioningFrames, rolls);
         var (frames, mStar) = model.Predict(conditioning, rolls);
-        var swappedM = n == 1 ? mStar : Layout.Concat([Layout.Slice(mStar, 0, n - 1, 1), Layout.Slice(mStar, 0, 0, n - 1)], axis: 0);
-        var (swappedFrames, _) = model.Predict(conditioning, rolls, swappedM);
-        return (PerFrame(frames, target), PerFrame(swappedFrames, target), frames.ToArray());
+        var (swappedFrames, _) = model.Predict(conditioning, rolls, SwapAcrossBatch(mStar));
+        return (PerFrame(frames, target), PerFrame(swappedFrames, target), frames.ToArray(), swappedFrames.ToArray());
     }
+
+    /// <summary>
+    /// M* [n, a, a] re-paired as loss_equiv does (M[arange(-1, n-1)]): sequence i gets the M* of sequence i − 1, and
+    /// sequence 0 that of sequence n − 1. With one sequence there is nothing to swap with, so it keeps its own.
+    /// </summary>
+    public static Tensor SwapAcrossBatch(Tensor mStar)
+    {
+        int n = mStar.Shape[0];
+        return n == 1 ? mStar : Layout.Concat([Layout.Slice(mStar, 0, n - 1, 1), Layout.Slice(mStar, 0, 0, n - 1)], axis: 0);
+    }
+
+    /// <summary>Which sequence's M* sequence <paramref name="sequence"/> of <paramref name="count"/> gets in <see cref="SwapAcrossBatch"/>.</summary>
+    public static int SwapPartner(int sequence, int count) => (sequence + count - 1) % count;
 }

@@ -111,7 +111,7 @@ public sealed class GoldenParityTests(DeviceKind kind)
         var eval = Load("eval.safetensors");
         var xs = eval["xs"];
         using var scope = new TensorScope();
-        var (plain, swapped, prediction) = SequenceErrors.Equivariance(model, Tensor.FromArray(xs.Data, new Shape(xs.Shape), device), 2);
+        var (plain, swapped, prediction, _) = SequenceErrors.Equivariance(model, Tensor.FromArray(xs.Data, new Shape(xs.Shape), device), 2);
         Assert.Multiple(() =>
         {
             Assert.That(TensorAssert.RelativeToMax(eval["x_pred"].Data, prediction), Is.LessThanOrEqualTo(OutputTolerance), "x_pred");

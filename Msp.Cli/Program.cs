@@ -13,6 +13,7 @@ public static class Program
         root.Subcommands.Add(InfoCommand.Build());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(ForwardCommand.Build());
+        root.Subcommands.Add(EvalCommand.Build());
         return root;
     }
 }

@@ -7,6 +7,9 @@ public static class Figures
 {
     private const int Width = 800, Height = 500;
 
+    // Heat maps are square matrices: a square-ish canvas, wider by the colour bar.
+    private const int HeatmapWidth = 760, HeatmapHeight = 680;
+
     /// <summary>A line plot with markers of several named series over shared x values.</summary>
     public static void Lines(string path, string title, string xLabel, string yLabel, double[] xs, IReadOnlyList<(string Name, double[] Ys)> series,
         float markerSize = 6)
@@ -54,5 +57,37 @@ public static class Figures
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         }
         plot.SavePng(path, Width, Height);
+    }
+
+    /// <summary>
+    /// A heat map of <paramref name="values"/> [rows, columns] as printed: row 0 at the top, column 0 at the left, with
+    /// <paramref name="labels"/> naming the rows and columns (a permuted matrix keeps its original coordinate names), a
+    /// colour bar (unlabelled: ScottPlot draws its label over the tick values, so the title names the quantity), and each
+    /// (start, length) of <paramref name="boxes"/> outlined on the diagonal.
+    /// </summary>
+    public static void Heatmap(string path, string title, double[,] values, string[] labels, IReadOnlyList<(int Start, int Length)> boxes)
+    {
+        int rows = values.GetLength(0), columns = values.GetLength(1);
+        if (labels.Length != rows || rows != columns)
+            throw new ArgumentException($"Heatmap: needs a square matrix and one label per row, got {rows} × {columns} and {labels.Length} labels.");
+        var plot = new Plot();
+        var heatmap = plot.Add.Heatmap(values);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        // Cell (r, c) covers x ∈ [c, c + 1] and y ∈ [rows − r − 1, rows − r]: row 0 on top, as the matrix is written.
+        heatmap.Rectangle = new CoordinateRect(0, columns, 0, rows);
+        plot.Add.ColorBar(heatmap);
+        foreach (var (start, length) in boxes)
+        {
+            var box = plot.Add.Rectangle(start, start + length, rows - start - length, rows - start);
+            box.FillStyle.Color = Colors.Transparent;
+            box.LineStyle.Color = Colors.White;
+            box.LineStyle.Width = 2.5f;
+        }
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, columns).Select(c => c + 0.5).ToArray(), labels);
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, rows).Select(r => rows - r - 0.5).ToArray(), labels);
+        plot.Axes.SetLimits(0, columns, 0, rows);
+        plot.HideGrid();
+        plot.Title(title);
+        plot.SavePng(path, HeatmapWidth, HeatmapHeight);
     }
 }

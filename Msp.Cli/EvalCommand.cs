@@ -20,6 +20,9 @@ public static class EvalCommand
 
     internal sealed record EquivarianceOptions(string Run, int? Horizon, int? Batches, DeviceKind Accelerator);
 
+    /// <summary>Held-out sequences per factor in the disentanglement analysis after `eval sbd`.</summary>
+    private const int FactorSequences = 256;
+
     internal sealed record SbdCommandOptions(string Run, int Sequences, int Epochs, ulong? Seed, int Restarts, double Threshold, DeviceKind Accelerator);
 
     public static Command Build()
@@ -142,6 +145,15 @@ public static class EvalCommand
         BlockDiagonalizationOutput.Write(folder, result, transitions.Count, sbdOptions);
         BlockDiagonalizationOutput.Print(result, console);
         console.WriteLine($"Wrote {BlockDiagonalizationOutput.JsonFileName}, {BlockDiagonalizationOutput.HeatmapFileName} and {BlockDiagonalizationOutput.LossFileName} to {folder}.");
+
+        // Disentanglement: sequences in which only one factor moves, seen through the change of basis just found.
+        var factors = Disentanglement.SequentialMnistFactors.Select(factor => (factor.Name, (IReadOnlyList<MathNet.Numerics.LinearAlgebra.Matrix<double>>)
+            TransitionSamples.Collect(run.Model, run.TestData(data.Frames, actions: [factor.Action]), FactorSequences, run.Config.Eval.BatchSize,
+                seed + 3000 + (ulong)factor.Action, device))).ToList();
+        var report = Disentanglement.Measure(result.ChangeOfBasis, result.Blocks, factors);
+        Disentanglement.Write(folder, report);
+        console.WriteLine(report.ToText());
+        console.WriteLine($"Wrote {Disentanglement.JsonFileName} and {Disentanglement.FigureFileName} to {folder}.");
         return 0;
     }
 

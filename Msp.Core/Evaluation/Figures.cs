@@ -67,9 +67,18 @@ public static class Figures
     /// </summary>
     public static void Heatmap(string path, string title, double[,] values, string[] labels, IReadOnlyList<(int Start, int Length)> boxes)
     {
+        if (labels.Length != values.GetLength(0) || values.GetLength(0) != values.GetLength(1))
+            throw new ArgumentException($"Heatmap: needs a square matrix and one label per row, got {values.GetLength(0)} × {values.GetLength(1)} and {labels.Length} labels.");
+        Heatmap(path, title, values, labels, labels, boxes);
+    }
+
+    /// <summary>A heat map of a rectangular matrix with its own row and column names (e.g. factor × block).</summary>
+    public static void Heatmap(string path, string title, double[,] values, string[] rowLabels, string[] columnLabels,
+        IReadOnlyList<(int Start, int Length)> boxes)
+    {
         int rows = values.GetLength(0), columns = values.GetLength(1);
-        if (labels.Length != rows || rows != columns)
-            throw new ArgumentException($"Heatmap: needs a square matrix and one label per row, got {rows} × {columns} and {labels.Length} labels.");
+        if (rowLabels.Length != rows || columnLabels.Length != columns)
+            throw new ArgumentException($"Heatmap: {rows} × {columns} values need as many row and column labels, got {rowLabels.Length} and {columnLabels.Length}.");
         var plot = new Plot();
         var heatmap = plot.Add.Heatmap(values);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
@@ -83,11 +92,12 @@ public static class Figures
             box.LineStyle.Color = Colors.White;
             box.LineStyle.Width = 2.5f;
         }
-        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, columns).Select(c => c + 0.5).ToArray(), labels);
-        plot.Axes.Left.SetTicks(Enumerable.Range(0, rows).Select(r => rows - r - 0.5).ToArray(), labels);
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, columns).Select(c => c + 0.5).ToArray(), columnLabels);
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, rows).Select(r => rows - r - 0.5).ToArray(), rowLabels);
         plot.Axes.SetLimits(0, columns, 0, rows);
         plot.HideGrid();
         plot.Title(title);
-        plot.SavePng(path, HeatmapWidth, HeatmapHeight);
+        // A wide matrix (factor × block) gets a shorter canvas so its cells stay readable rather than tall stripes.
+        plot.SavePng(path, HeatmapWidth, rows >= columns ? HeatmapHeight : Math.Min(HeatmapHeight, 220 + 90 * rows));
     }
 }

@@ -98,6 +98,8 @@ public sealed class EvalCommandTests
             Assert.That(root.GetProperty("block_sizes").EnumerateArray().Sum(e => e.GetInt32()), Is.EqualTo(4));
             Assert.That(new FileInfo(Path.Combine(output, BlockDiagonalizationOutput.HeatmapFileName)).Length, Is.GreaterThan(1000));
             Assert.That(new FileInfo(Path.Combine(output, BlockDiagonalizationOutput.LossFileName)).Length, Is.GreaterThan(1000));
+            Assert.That(new FileInfo(Path.Combine(output, Disentanglement.FigureFileName)).Length, Is.GreaterThan(1000));
+            Assert.That(printed, Does.Contain("rotation").And.Contain("hue").And.Contain("translation"));
         });
     }
 

@@ -15,6 +15,7 @@ public static class Program
         root.Subcommands.Add(ForwardCommand.Build());
         root.Subcommands.Add(EvalCommand.Build());
         root.Subcommands.Add(GenerateCommand.Build());
+        root.Subcommands.Add(ReportCommand.Build());
         return root;
     }
 }

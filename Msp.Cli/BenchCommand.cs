@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Globalization;
+using Msp.Core.Devices;
+using Msp.Core.Models;
+using Msp.Core.Performance;
+
+namespace Msp.Cli;
+
+/// <summary>
+/// `msp bench`: milliseconds per MSP training step and per forward at the paper's widths, and GFLOP/s of the op
+/// families, on the chosen accelerator. Medians after warm-up; run it on an idle machine.
+/// </summary>
+public static class BenchCommand
+{
+    internal sealed record Options(DeviceKind Accelerator, float[] Widths, int Batch, int Warmup, int Repeats, bool SkipOps);
+
+    public static Command Build()
+    {
+        var accelerator = EvalCommand.AcceleratorOption();
+        var widths = new Option<string>("--k") { Description = "Width factors to time, comma-separated.", DefaultValueFactory = _ => "0.5,1,2" };
+        var batch = new Option<int>("--batch") { Description = "Sequences per batch (the paper's 32).", DefaultValueFactory = _ => 32 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed steps before timing.", DefaultValueFactory = _ => 2 };
+        var repeats = new Option<int>("--repeats") { Description = "Timed steps (the median is reported).", DefaultValueFactory = _ => 5 };
+        var skipOps = new Option<bool>("--no-ops") { Description = "Time only the training steps, not the op families." };
+        var command = new Command("bench", "Time MSP training steps (k = 0.5, 1, 2; batch 32, T = 3, dim_m 256, dim_a 16) and the op families' GFLOP/s.")
+        {
+            accelerator, widths, batch, warmup, repeats, skipOps,
+        };
+        command.SetAction(parse => CliErrors.Run(() => Run(new Options(TrainCommand.ParseAccelerator(parse.GetValue(accelerator)!),
+            ParseWidths(parse.GetValue(widths)!), parse.GetValue(batch), parse.GetValue(warmup), parse.GetValue(repeats), parse.GetValue(skipOps)), Console.Out)));
+        return command;
+    }
+
+    internal static int Run(Options options, TextWriter console)
+    {
+        if (options.Batch < 1 || options.Repeats < 1 || options.Warmup < 0)
+            throw new UsageException($"--batch and --repeats must be at least 1 and --warmup at least 0, got {options.Batch}, {options.Repeats} and {options.Warmup}.");
+        using var device = DeviceFactory.Create(options.Accelerator);
+        console.WriteLine($"msp bench on {device.Name}: batch {options.Batch}, T = 3 (2 conditioning), dim_m 256, dim_a 16; " +
+                          $"median of {options.Repeats} after {options.Warmup} warm-up");
+        console.WriteLine("    k   parameters   train step (ms)   forward (ms)");
+        foreach (float k in options.Widths)
+        {
+            var network = new NetworkConfig(DimM: 256, DimA: 16, WidthFactor: k);
+            var timing = StepBenchmark.Measure(device, network, options.Batch, frames: 3, conditioningFrames: 2, options.Warmup, options.Repeats);
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{k,5:0.##} {timing.Parameters,12:N0} {timing.TrainStep.MedianMs,17:F1} {timing.Forward.MedianMs,14:F1}"));
+        }
+        if (options.SkipOps)
+            return 0;
+        console.WriteLine("family    shape          forward GFLOP/s   forward+backward GFLOP/s");
+        foreach (var rate in OpBenchmark.Measure(device, options.Warmup, options.Repeats))
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{rate.Family,-9} {rate.Shape,-14} {rate.ForwardGflops,15:F1} {rate.ForwardBackwardGflops,26:F1}"));
+        return 0;
+    }
+
+    private static float[] ParseWidths(string text)
+    {
+        var widths = new List<float>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float k) || (int)(32 * k) < 1)
+                throw new UsageException($"--k '{part}': give width factors such as 0.5,1,2 (int(32·k) must be at least 1).");
+            widths.Add(k);
+        }
+        return widths.Count > 0 ? widths.ToArray() : throw new UsageException("--k: give at least one width factor.");
+    }
+}

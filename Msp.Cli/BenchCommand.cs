@@ -19,8 +19,8 @@ public static class BenchCommand
         var accelerator = EvalCommand.AcceleratorOption();
         var widths = new Option<string>("--k") { Description = "Width factors to time, comma-separated.", DefaultValueFactory = _ => "0.5,1,2" };
         var batch = new Option<int>("--batch") { Description = "Sequences per batch (the paper's 32).", DefaultValueFactory = _ => 32 };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed steps before timing.", DefaultValueFactory = _ => 2 };
-        var repeats = new Option<int>("--repeats") { Description = "Timed steps (the median is reported).", DefaultValueFactory = _ => 5 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed steps before timing (the JIT promotes hot code to optimised tiers after a few dozen calls).", DefaultValueFactory = _ => 10 };
+        var repeats = new Option<int>("--repeats") { Description = "Timed steps (the median is reported).", DefaultValueFactory = _ => 10 };
         var skipOps = new Option<bool>("--no-ops") { Description = "Time only the training steps, not the op families." };
         var command = new Command("bench", "Time MSP training steps (k = 0.5, 1, 2; batch 32, T = 3, dim_m 256, dim_a 16) and the op families' GFLOP/s.")
         {

@@ -5,7 +5,11 @@ namespace Msp.Cli;
 /// <summary>The `msp` command line: one subcommand per file, each parsing its options and calling Msp.Core.</summary>
 public static class Program
 {
-    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+    // Ctrl-C cancels the running command, which then saves its checkpoint; a large model's checkpoint takes longer
+    // to write than System.CommandLine's default of 2 s before it ends the process regardless.
+    private static readonly InvocationConfiguration Invocation = new() { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) };
+
+    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke(Invocation);
 
     internal static RootCommand BuildRoot()
     {

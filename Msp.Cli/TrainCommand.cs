@@ -26,7 +26,9 @@ public static class TrainCommand
         {
             config, accelerator, output, steps, seed, resume, dataRoot,
         };
-        command.SetAction((parse, token) => Task.FromResult(CliErrors.Run(() => Run(new Options(
+        // Training runs on a worker thread so that System.CommandLine's Ctrl-C handler can wait for the returned task:
+        // a synchronous action would be cut off mid-checkpoint when the handler ends the process.
+        command.SetAction((parse, token) => Task.Run(() => CliErrors.Run(() => Run(new Options(
             parse.GetValue(config)!, ParseAccelerator(parse.GetValue(accelerator)!), parse.GetValue(output), parse.GetValue(steps),
             parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(dataRoot)), Console.Out, token))));
         return command;
@@ -65,12 +67,12 @@ public static class TrainCommand
         bool interrupted = TrainLoop(trainer, config, runDirectory, metrics, console, cancel);
         trainer.SaveCheckpoint(runDirectory);
         metrics.Dispose();
-        MetricsLog.PlotLosses(Path.Combine(runDirectory, "metrics.csv"), Path.Combine(runDirectory, "loss.png"));
         if (interrupted)
         {
             console.WriteLine($"Interrupted at step {trainer.Step}; checkpoint saved. Continue with --resume --out {runDirectory}.");
             return CliErrors.Interrupted;
         }
+        MetricsLog.PlotLosses(Path.Combine(runDirectory, "metrics.csv"), Path.Combine(runDirectory, "loss.png"));
 
         console.WriteLine($"Evaluating on {testData.Count} held-out sequences ({config.Eval.ConditioningFrames} conditioning frames, horizon {config.Eval.Horizon})...");
         var report = HorizonEvaluation.Run(trainer.Model, testData, config.Eval.ConditioningFrames, config.Eval.BatchSize, (ulong)config.Seed + 1000, device);

@@ -64,6 +64,42 @@ public sealed class TrainCommandTests
     }
 
     [Test]
+    public void Ctrl_C_saves_a_checkpoint_at_the_current_step_and_exits_with_130()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            Assert.Ignore("Sends SIGINT with kill(1).");
+        string run = Path.Combine(_folder, "run");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { typeof(Msp.Cli.Program).Assembly.Location, "train", "--config", "tiny", "--steps", "100000", "--out", run },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        string metrics = Path.Combine(run, "metrics.csv");
+        // Wait until training is under way (some steps logged), then interrupt it like Ctrl-C does.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!(File.Exists(metrics) && new FileInfo(metrics).Length > 200) && !process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60))
+            Thread.Sleep(100);
+        if (process.HasExited)
+            Assert.Fail("msp train ended before it could be interrupted: " + errors.Result);
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            kill.WaitForExit();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill();
+            Assert.Fail("msp train did not stop within 60 s of SIGINT.");
+        }
+        Assert.That(process.ExitCode, Is.EqualTo(130), output.Result);
+        Assert.That(output.Result, Does.Contain("Interrupted at step").And.Contain("--resume"));
+        var (_, metadata) = Msp.Core.IO.Safetensors.Read(Path.Combine(run, Checkpoint.FileName));
+        // The checkpoint holds exactly the steps the metrics log recorded: nothing done was lost.
+        Assert.That(long.Parse(metadata["step"], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(File.ReadAllLines(metrics).Length - 1));
+    }
+
+    [Test]
     public void An_unknown_accelerator_is_a_usage_error()
     {
         Assert.That(Main("train", "--config", "tiny", "--accelerator", "tpu", "--out", Path.Combine(_folder, "x")), Is.EqualTo(2));

@@ -16,14 +16,15 @@ public static class EvalCommand
     /// <summary>Sequences per batch of the equivariance error: the reference notebook's bsize.</summary>
     public const int EquivarianceBatchSize = 32;
 
-    internal sealed record PredictOptions(string Run, int? Horizon, int? Sequences, DeviceKind Accelerator);
+    internal sealed record PredictOptions(string Run, int? Horizon, int? Sequences, DeviceKind Accelerator, string? DataRoot = null);
 
-    internal sealed record EquivarianceOptions(string Run, int? Horizon, int? Batches, DeviceKind Accelerator);
+    internal sealed record EquivarianceOptions(string Run, int? Horizon, int? Batches, DeviceKind Accelerator, string? DataRoot = null);
 
     /// <summary>Held-out sequences per factor in the disentanglement analysis after `eval sbd`.</summary>
     private const int FactorSequences = 256;
 
-    internal sealed record SbdCommandOptions(string Run, int Sequences, int Epochs, ulong? Seed, int Restarts, double Threshold, DeviceKind Accelerator);
+    internal sealed record SbdCommandOptions(string Run, int Sequences, int Epochs, ulong? Seed, int Restarts, double Threshold, DeviceKind Accelerator,
+        string? DataRoot = null);
 
     public static Command Build()
     {
@@ -40,12 +41,13 @@ public static class EvalCommand
         var horizon = HorizonOption();
         var sequences = new Option<string>("--sequences") { Description = "Held-out sequences to evaluate: a number or all.", DefaultValueFactory = _ => "all" };
         var accelerator = AcceleratorOption();
+        var dataRoot = DataRootOption();
         var command = new Command("predict", "Prediction error per horizon on held-out sequences, against repeating the last frame and a black frame.")
         {
-            run, horizon, sequences, accelerator,
+            run, horizon, sequences, accelerator, dataRoot,
         };
         command.SetAction(parse => CliErrors.Run(() => Predict(new PredictOptions(parse.GetValue(run)!, parse.GetValue(horizon),
-            ParseSequences(parse.GetValue(sequences)!), TrainCommand.ParseAccelerator(parse.GetValue(accelerator)!)), Console.Out)));
+            ParseSequences(parse.GetValue(sequences)!), TrainCommand.ParseAccelerator(parse.GetValue(accelerator)!), parse.GetValue(dataRoot)), Console.Out)));
         return command;
     }
 
@@ -55,19 +57,20 @@ public static class EvalCommand
         var horizon = HorizonOption();
         var batches = new Option<int?>("--batches") { Description = $"Batches of {EquivarianceBatchSize} sequences sharing a transition (default: enough to cover the held-out digits once)." };
         var accelerator = AcceleratorOption();
+        var dataRoot = DataRootOption();
         var command = new Command("equivariance", "The equivariance error: prediction error with each sequence's own M* and with M* swapped between sequences that share a transition.")
         {
-            run, horizon, batches, accelerator,
+            run, horizon, batches, accelerator, dataRoot,
         };
         command.SetAction(parse => CliErrors.Run(() => Equivariance(new EquivarianceOptions(parse.GetValue(run)!, parse.GetValue(horizon),
-            parse.GetValue(batches), TrainCommand.ParseAccelerator(parse.GetValue(accelerator)!)), Console.Out)));
+            parse.GetValue(batches), TrainCommand.ParseAccelerator(parse.GetValue(accelerator)!), parse.GetValue(dataRoot)), Console.Out)));
         return command;
     }
 
     internal static int Predict(PredictOptions options, TextWriter console)
     {
         using var device = DeviceFactory.Create(options.Accelerator);
-        using var run = TrainedRun.Open(options.Run, device);
+        using var run = TrainedRun.Open(options.Run, device, options.DataRoot);
         var eval = run.Config.Eval;
         int horizon = CheckHorizon(options.Horizon ?? eval.Horizon);
         var testData = run.TestData(eval.ConditioningFrames + horizon);
@@ -86,7 +89,7 @@ public static class EvalCommand
     internal static int Equivariance(EquivarianceOptions options, TextWriter console)
     {
         using var device = DeviceFactory.Create(options.Accelerator);
-        using var run = TrainedRun.Open(options.Run, device);
+        using var run = TrainedRun.Open(options.Run, device, options.DataRoot);
         var eval = run.Config.Eval;
         int horizon = CheckHorizon(options.Horizon ?? eval.Horizon);
         var data = SharedTransitionData(run, eval.ConditioningFrames + horizon);
@@ -116,13 +119,14 @@ public static class EvalCommand
             DefaultValueFactory = _ => BlockDiagonalization.DefaultThreshold,
         };
         var accelerator = AcceleratorOption();
+        var dataRoot = DataRootOption();
         var command = new Command("sbd", "Simultaneous block diagonalisation of the learned transitions M*: find the disentangled blocks.")
         {
-            run, sequences, epochs, seed, restarts, threshold, accelerator,
+            run, sequences, epochs, seed, restarts, threshold, accelerator, dataRoot,
         };
         command.SetAction(parse => CliErrors.Run(() => RunSbd(new SbdCommandOptions(parse.GetValue(run)!, parse.GetValue(sequences),
             parse.GetValue(epochs), parse.GetValue(seed), parse.GetValue(restarts), parse.GetValue(threshold),
-            TrainCommand.ParseAccelerator(parse.GetValue(accelerator)!)), Console.Out)));
+            TrainCommand.ParseAccelerator(parse.GetValue(accelerator)!), parse.GetValue(dataRoot)), Console.Out)));
         return command;
     }
 
@@ -133,7 +137,7 @@ public static class EvalCommand
         if (!(options.Threshold > 0 && options.Threshold < 1))
             throw new UsageException($"--threshold is a fraction of the strongest coupling, strictly between 0 and 1; got {options.Threshold}.");
         using var device = DeviceFactory.Create(options.Accelerator);
-        using var run = TrainedRun.Open(options.Run, device);
+        using var run = TrainedRun.Open(options.Run, device, options.DataRoot);
         ulong seed = options.Seed ?? (ulong)run.Config.Seed;
         var data = run.TestData(run.Config.TrainData.Frames);
         console.WriteLine($"msp eval sbd: {options.Sequences} held-out sequences of {data.Frames} frames from {run.Directory} on {device.Name}; " +
@@ -173,6 +177,9 @@ public static class EvalCommand
 
     internal static Option<int?> HorizonOption() =>
         new("--horizon") { Description = "Frames to predict after the conditioning frames (default: the config's eval.T − eval.T_cond)." };
+
+    internal static Option<string?> DataRootOption() =>
+        new("--data-root") { Description = "Folder with standard MNIST IDX files, for a run trained with --data-root (default: the config's data)." };
 
     internal static Option<string> AcceleratorOption() =>
         new("--accelerator") { Description = "cpu, cuda or ilgpu-cpu.", DefaultValueFactory = _ => "cpu" };

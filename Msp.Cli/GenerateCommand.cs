@@ -11,7 +11,7 @@ namespace Msp.Cli;
 /// </summary>
 public static class GenerateCommand
 {
-    internal sealed record Options(string Run, int Sequences, int? Horizon, DeviceKind Accelerator);
+    internal sealed record Options(string Run, int Sequences, int? Horizon, DeviceKind Accelerator, string? DataRoot = null);
 
     public static Command Build()
     {
@@ -19,12 +19,13 @@ public static class GenerateCommand
         var sequences = new Option<int>("--sequences") { Description = "Sequences to draw (at least 2: each is also predicted with another's M*).", DefaultValueFactory = _ => 4 };
         var horizon = EvalCommand.HorizonOption();
         var accelerator = EvalCommand.AcceleratorOption();
+        var dataRoot = EvalCommand.DataRootOption();
         var command = new Command("generate", "Draw held-out sequences with their predictions as PNG grids.")
         {
-            run, sequences, horizon, accelerator,
+            run, sequences, horizon, accelerator, dataRoot,
         };
         command.SetAction(parse => CliErrors.Run(() => Run(new Options(parse.GetValue(run)!, parse.GetValue(sequences), parse.GetValue(horizon),
-            TrainCommand.ParseAccelerator(parse.GetValue(accelerator)!)), Console.Out)));
+            TrainCommand.ParseAccelerator(parse.GetValue(accelerator)!), parse.GetValue(dataRoot)), Console.Out)));
         return command;
     }
 
@@ -33,7 +34,7 @@ public static class GenerateCommand
         if (options.Sequences < 2)
             throw new UsageException($"--sequences {options.Sequences}: give at least 2, so that each sequence can be predicted with another's M*.");
         using var device = DeviceFactory.Create(options.Accelerator);
-        using var run = TrainedRun.Open(options.Run, device);
+        using var run = TrainedRun.Open(options.Run, device, options.DataRoot);
         var eval = run.Config.Eval;
         int horizon = EvalCommand.CheckHorizon(options.Horizon ?? eval.Horizon);
         var data = EvalCommand.SharedTransitionData(run, eval.ConditioningFrames + horizon);

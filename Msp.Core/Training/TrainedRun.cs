@@ -12,8 +12,11 @@ namespace Msp.Core.Training;
 /// </summary>
 public sealed class TrainedRun : IDisposable
 {
-    private TrainedRun(string directory, TrainConfig config, SeqAe model)
+    private readonly string? _dataRoot;
+
+    private TrainedRun(string directory, TrainConfig config, SeqAe model, string? dataRoot)
     {
+        _dataRoot = dataRoot;
         Directory = directory;
         Config = config;
         Model = model;
@@ -25,8 +28,11 @@ public sealed class TrainedRun : IDisposable
 
     public SeqAe Model { get; }
 
-    /// <summary>Opens <paramref name="directory"/>; a clear error names what is missing or does not fit.</summary>
-    public static TrainedRun Open(string directory, IDevice device)
+    /// <summary>
+    /// Opens <paramref name="directory"/>; a clear error names what is missing or does not fit. Held-out data comes from
+    /// the config's data, or from the MNIST IDX files under <paramref name="dataRoot"/> (as `msp train --data-root`).
+    /// </summary>
+    public static TrainedRun Open(string directory, IDevice device, string? dataRoot = null)
     {
         string full = Path.GetFullPath(directory);
         string configPath = Path.Combine(full, RunDirectory.ConfigFileName), modelPath = Path.Combine(full, Checkpoint.ModelFileName);
@@ -45,22 +51,22 @@ public sealed class TrainedRun : IDisposable
             model.Dispose();
             throw;
         }
-        return new TrainedRun(full, config, model);
+        return new TrainedRun(full, config, model, dataRoot);
     }
 
     /// <summary>
-    /// Held-out sequences of <paramref name="frames"/> frames from the run's test split (the config's data, or the MNIST
-    /// files under <paramref name="dataRoot"/>), optionally with <paramref name="sharedTransition"/>: every sequence of a
+    /// Held-out sequences of <paramref name="frames"/> frames from the run's test split, optionally with
+    /// <paramref name="sharedTransition"/>: every sequence of a
     /// batch then moves by the same transition (the equivariance test), and with only <paramref name="actions"/> active.
     /// </summary>
-    public ISequenceDataset TestData(int frames, string? dataRoot = null, bool sharedTransition = false, int[]? actions = null)
+    public ISequenceDataset TestData(int frames, bool sharedTransition = false, int[]? actions = null)
     {
         var config = Config with
         {
             TrainData = Config.TrainData with { ActiveActions = actions ?? Config.TrainData.ActiveActions },
             Eval = Config.Eval with { ConditioningFrames = Config.Eval.ConditioningFrames, Horizon = frames - Config.Eval.ConditioningFrames },
         };
-        var test = TrainingData.Create(config, dataRoot).Test;
+        var test = TrainingData.Create(config, _dataRoot).Test;
         return sharedTransition && test is SequentialMnist mnist
             ? new SequentialMnist(mnist.Config with { SharedTransition = true }, mnist.Digits)
             : test;

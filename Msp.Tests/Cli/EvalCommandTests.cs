@@ -34,6 +34,26 @@ public sealed class EvalCommandTests
     }
 
     [Test]
+    public void Predict_reads_held_out_digits_from_a_data_root_and_names_a_missing_one()
+    {
+        string root = Path.Combine(_folder, "mnist-files");
+        Directory.CreateDirectory(root);
+        // The standard file names of both splits, filled with the shipped digits (gzip IDX, as MNIST is distributed).
+        foreach (var (resource, name) in from split in new[] { "train", "t10k" } from kind in new[] { "images-idx3", "labels-idx1" }
+                                         select (kind, $"{split}-{kind}-ubyte.gz"))
+        {
+            using var source = typeof(Msp.Core.Data.MnistDigits).Assembly.GetManifestResourceStream($"Msp.Core.Data.Mnist.mnist-10k-{resource}-ubyte.gz")!;
+            using var target = File.Create(Path.Combine(root, name));
+            source.CopyTo(target);
+        }
+        var (code, _, error) = CliRunner.Run("eval", "predict", "--run", _folder, "--horizon", "2", "--sequences", "4", "--data-root", root);
+        Assert.That(code, Is.Zero, error);
+        var missing = CliRunner.Run("eval", "predict", "--run", _folder, "--data-root", Path.Combine(_folder, "nowhere"));
+        Assert.That(missing.Code, Is.EqualTo(2));
+        Assert.That(missing.Error, Does.Contain("nowhere").And.Not.Contain("   at "));
+    }
+
+    [Test]
     public void Equivariance_writes_both_errors_with_their_spread()
     {
         var (code, output, error) = CliRunner.Run("eval", "equivariance", "--run", _folder, "--batches", "2");

@@ -4,16 +4,8 @@ using Msp.Tests.Support;
 namespace Msp.Tests.Cli;
 
 /// <summary>`msp forward` on the golden files: the command-line route to the reference comparison.</summary>
-public sealed class ForwardCommandTests
+public sealed class ForwardCommandTests : TempFolderTests
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void MakeFolder() => _folder = Directory.CreateTempSubdirectory("msp-forward-cli-").FullName;
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_folder, recursive: true);
-
     private static string Golden(string file) => Path.Combine(GoldenFiles.Folder, file);
 
     private static Dictionary<string, NamedArray> Read(string path) => Safetensors.Read(path).Tensors.ToDictionary(t => t.Name);
@@ -21,7 +13,7 @@ public sealed class ForwardCommandTests
     [Test]
     public void Writes_the_reference_outputs_and_gradients_under_their_names()
     {
-        string output = Path.Combine(_folder, "out.safetensors");
+        string output = Path.Combine(Folder, "out.safetensors");
         var (code, printed, error) = CliRunner.Run("forward", "--k", "0.25", "--dim-m", "16", "--dim-a", "8",
             "--checkpoint", Golden("params.safetensors"), "--input", Golden("inputs.safetensors"), "--out", output, "--grads");
         Assert.That(code, Is.Zero, error);
@@ -45,7 +37,7 @@ public sealed class ForwardCommandTests
     [Test]
     public void An_input_without_xs_is_a_clear_error()
     {
-        string output = Path.Combine(_folder, "out.safetensors");
+        string output = Path.Combine(Folder, "out.safetensors");
         var (code, _, error) = CliRunner.Run("forward", "--k", "0.25", "--dim-m", "16", "--dim-a", "8",
             "--checkpoint", Golden("params.safetensors"), "--input", Golden("grads.safetensors"), "--out", output);
         Assert.That(code, Is.EqualTo(2));
@@ -57,7 +49,7 @@ public sealed class ForwardCommandTests
     public void Weights_that_do_not_fit_the_architecture_are_named()
     {
         var (code, _, error) = CliRunner.Run("forward", "--k", "0.5", "--dim-m", "16", "--dim-a", "8",
-            "--checkpoint", Golden("params.safetensors"), "--input", Golden("inputs.safetensors"), "--out", Path.Combine(_folder, "o.safetensors"));
+            "--checkpoint", Golden("params.safetensors"), "--input", Golden("inputs.safetensors"), "--out", Path.Combine(Folder, "o.safetensors"));
         Assert.That(code, Is.EqualTo(2));
         Assert.That(error, Does.Contain("params.safetensors").And.Not.Contain("   at "));
     }

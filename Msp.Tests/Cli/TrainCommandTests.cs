@@ -4,16 +4,8 @@ using Msp.Tests.Support;
 
 namespace Msp.Tests.Cli;
 
-public sealed class TrainCommandTests
+public sealed class TrainCommandTests : TempFolderTests
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void MakeFolder() => _folder = Directory.CreateTempSubdirectory("msp-train-cli-").FullName;
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_folder, recursive: true);
-
     private int Main(params string[] args)
     {
         (int code, Output, Error) = CliRunner.Run(args);
@@ -25,9 +17,9 @@ public sealed class TrainCommandTests
     private string Error { get; set; } = "";
 
     [Test]
-    public void Trains_the_tiny_config_end_to_end_and_writes_the_run_folder()
+    public void Trains_the_tiny_config_end_to_end_and_writes_the_runFolder()
     {
-        string run = Path.Combine(_folder, "run");
+        string run = Path.Combine(Folder, "run");
         int code = Main("train", "--config", "tiny", "--out", run);
         Assert.That(code, Is.Zero, Error + Output);
         Assert.Multiple(() =>
@@ -44,7 +36,7 @@ public sealed class TrainCommandTests
     [Test]
     public void Resume_continues_a_run_and_refuses_to_overwrite_one()
     {
-        string run = Path.Combine(_folder, "run");
+        string run = Path.Combine(Folder, "run");
         Assert.That(Main("train", "--config", "tiny", "--out", run, "--steps", "3"), Is.Zero, Error);
         Assert.That(Main("train", "--config", "tiny", "--out", run), Is.EqualTo(2));
         Assert.That(Error, Does.Contain("already holds a training run").And.Contain("--resume"));
@@ -58,7 +50,7 @@ public sealed class TrainCommandTests
     {
         if (Msp.Core.Devices.IlgpuDevice.CudaDiagnosis().Contains("reports 1", StringComparison.Ordinal))
             Assert.Ignore("This machine has a GPU.");
-        int code = Main("train", "--config", "tiny", "--accelerator", "cuda", "--out", Path.Combine(_folder, "gpu"));
+        int code = Main("train", "--config", "tiny", "--accelerator", "cuda", "--out", Path.Combine(Folder, "gpu"));
         Assert.That(code, Is.EqualTo(3));
         Assert.That(Error, Does.Contain("No CUDA device").And.Contain("--accelerator cpu").And.Not.Contain("   at "));
     }
@@ -68,7 +60,7 @@ public sealed class TrainCommandTests
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
             Assert.Ignore("Sends SIGINT with kill(1).");
-        string run = Path.Combine(_folder, "run");
+        string run = Path.Combine(Folder, "run");
         var start = new System.Diagnostics.ProcessStartInfo("dotnet")
         {
             ArgumentList = { typeof(Msp.Cli.Program).Assembly.Location, "train", "--config", "tiny", "--steps", "100000", "--out", run },
@@ -102,7 +94,7 @@ public sealed class TrainCommandTests
     [Test]
     public void An_unknown_accelerator_is_a_usage_error()
     {
-        Assert.That(Main("train", "--config", "tiny", "--accelerator", "tpu", "--out", Path.Combine(_folder, "x")), Is.EqualTo(2));
+        Assert.That(Main("train", "--config", "tiny", "--accelerator", "tpu", "--out", Path.Combine(Folder, "x")), Is.EqualTo(2));
         Assert.That(Error, Does.Contain("Unknown accelerator 'tpu'"));
     }
 }

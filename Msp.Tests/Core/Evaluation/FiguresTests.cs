@@ -1,18 +1,11 @@
 using Msp.Core.Evaluation;
 using SkiaSharp;
+using Msp.Tests.Support;
 
 namespace Msp.Tests.Core.Evaluation;
 
-public sealed class FiguresTests
+public sealed class FiguresTests : TempFolderTests
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void MakeFolder() => _folder = Directory.CreateTempSubdirectory("msp-figures-").FullName;
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_folder, recursive: true);
-
     /// <summary>
     /// The band is drawn: the same curves with a wide spread tint many more pixels than with none. Counting tinted
     /// pixels rather than checking places keeps the test independent of ScottPlot's margins and fonts.
@@ -24,7 +17,7 @@ public sealed class FiguresTests
         double[] low = [10, 12, 14, 16], high = [30, 35, 40, 45];
         int Tinted(double spread)
         {
-            string path = Path.Combine(_folder, $"bands-{spread}.png");
+            string path = Path.Combine(Folder, $"bands-{spread}.png");
             double[] width = [spread, spread, spread, spread];
             Figures.LinesWithBands(path, "bands", "x", "y", xs, [("low", low, width), ("high", high, width)]);
             using var image = SKBitmap.Decode(path);

@@ -1,19 +1,12 @@
 using Msp.Core.Evaluation;
 using SkiaSharp;
+using Msp.Tests.Support;
 
 namespace Msp.Tests.Core.Evaluation;
 
-public sealed class ImageGridTests
+public sealed class ImageGridTests : TempFolderTests
 {
     private const int Side = 5;
-
-    private string _folder = "";
-
-    [SetUp]
-    public void MakeFolder() => _folder = Directory.CreateTempSubdirectory("msp-image-grid-").FullName;
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_folder, recursive: true);
 
     [Test]
     public void A_grid_of_rows_by_columns_tiles_has_its_tiles_where_they_belong_and_white_between()
@@ -22,7 +15,7 @@ public sealed class ImageGridTests
         // Tile (r, c) is a flat colour that encodes its place; (1, 0) is an empty cell.
         var tiles = Enumerable.Range(0, rows).Select(r => (IReadOnlyList<float[]?>)Enumerable.Range(0, columns)
             .Select(c => r == 1 && c == 0 ? null : Flat(r / 4f, c / 4f, 0.5f)).ToArray()).ToArray();
-        string path = Path.Combine(_folder, "grid.png");
+        string path = Path.Combine(Folder, "grid.png");
         ImageGrid.WritePng(path, tiles, Side);
 
         using var image = SKBitmap.Decode(path);

@@ -5,20 +5,12 @@ using Msp.Tests.Support;
 
 namespace Msp.Tests.Core.IO;
 
-public sealed class SafetensorsTests
+public sealed class SafetensorsTests : TempFolderTests
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void MakeFolder() => _folder = Directory.CreateTempSubdirectory("msp-safetensors-").FullName;
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_folder, recursive: true);
-
     [Test]
     public void Written_tensors_read_back_exactly_with_metadata()
     {
-        string path = Path.Combine(_folder, "a.safetensors");
+        string path = Path.Combine(Folder, "a.safetensors");
         var tensors = new[]
         {
             new NamedArray("enc.phi.0.weight", [2, 3], [1f, -2.5f, 3e-8f, float.MaxValue, 0f, -0f]),
@@ -39,7 +31,7 @@ public sealed class SafetensorsTests
     [Test]
     public void Header_is_padded_to_eight_bytes_and_offsets_follow_the_format()
     {
-        string path = Path.Combine(_folder, "b.safetensors");
+        string path = Path.Combine(Folder, "b.safetensors");
         Safetensors.Write(path, [new NamedArray("x", [3], [1f, 2f, 3f])]);
         var bytes = File.ReadAllBytes(path);
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
@@ -77,7 +69,7 @@ public sealed class SafetensorsTests
     [TestCaseSource(nameof(Corruptions))]
     public void Corrupt_files_are_rejected_with_a_message_naming_the_file(byte[] content, string expected)
     {
-        string path = Path.Combine(_folder, "bad.safetensors");
+        string path = Path.Combine(Folder, "bad.safetensors");
         File.WriteAllBytes(path, content);
         var error = Assert.Throws<FileFormatException>(() => Safetensors.Read(path))!;
         Assert.That(error.Message, Does.StartWith(path).And.Contain(expected));

@@ -4,26 +4,18 @@ using Msp.Tests.Support;
 
 namespace Msp.Tests.Core.Training;
 
-public sealed class TrainedRunTests
+public sealed class TrainedRunTests : TempFolderTests
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void MakeFolder() => _folder = Directory.CreateTempSubdirectory("msp-trained-run-").FullName;
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_folder, recursive: true);
-
     [Test]
     public void Opens_the_model_a_run_saved_with_its_config()
     {
         var config = ConfigLibrary.Load("tiny");
         using (var trainer = new Trainer(config, TestDevices.Cpu, TrainingData.Create(config, dataRoot: null).Train))
         {
-            RunDirectory.Prepare(_folder, config.Text, resume: false);
+            RunDirectory.Prepare(Folder, config.Text, resume: false);
             trainer.TrainStep();
-            trainer.SaveCheckpoint(_folder);
-            using var run = TrainedRun.Open(_folder, TestDevices.Cpu);
+            trainer.SaveCheckpoint(Folder);
+            using var run = TrainedRun.Open(Folder, TestDevices.Cpu);
             Assert.That(run.Model.Parameters().SelectMany(p => p.ToArray()), Is.EqualTo(trainer.Model.Parameters().SelectMany(p => p.ToArray())));
             var shared = run.TestData(frames: 5, sharedTransition: true);
             Assert.That((shared.Frames, ((SequentialMnist)shared).Config.SharedTransition), Is.EqualTo((5, true)));
@@ -32,11 +24,11 @@ public sealed class TrainedRunTests
     }
 
     [Test]
-    public void A_folder_without_a_run_is_a_clear_error()
+    public void AFolder_without_a_run_is_a_clear_error()
     {
-        Assert.That(() => TrainedRun.Open(_folder, TestDevices.Cpu),
+        Assert.That(() => TrainedRun.Open(Folder, TestDevices.Cpu),
             Throws.TypeOf<ConfigException>().With.Message.Contains("not a run folder").And.Message.Contains("msp train"));
-        Assert.That(() => TrainedRun.Open(Path.Combine(_folder, "missing"), TestDevices.Cpu),
+        Assert.That(() => TrainedRun.Open(Path.Combine(Folder, "missing"), TestDevices.Cpu),
             Throws.TypeOf<ConfigException>().With.Message.Contains("does not exist"));
     }
 }

@@ -4,16 +4,8 @@ using Msp.Tests.Support;
 
 namespace Msp.Tests.Core.Training;
 
-public sealed class TrainerTests
+public sealed class TrainerTests : TempFolderTests
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void MakeFolder() => _folder = Directory.CreateTempSubdirectory("msp-trainer-").FullName;
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_folder, recursive: true);
-
     private static (TrainConfig Config, ISequenceDataset Train) Tiny()
     {
         var config = ConfigLibrary.Load("tiny");
@@ -53,11 +45,11 @@ public sealed class TrainerTests
         {
             for (int i = 0; i < 3; i++)
                 losses.Add(trainer.TrainStep().Loss);
-            trainer.SaveCheckpoint(_folder);
+            trainer.SaveCheckpoint(Folder);
         }
         using (var trainer = new Trainer(config, TestDevices.Cpu, train))
         {
-            trainer.Resume(Path.Combine(_folder, Checkpoint.FileName));
+            trainer.Resume(Path.Combine(Folder, Checkpoint.FileName));
             Assert.That(trainer.Step, Is.EqualTo(3));
             for (int i = 0; i < 3; i++)
                 losses.Add(trainer.TrainStep().Loss);

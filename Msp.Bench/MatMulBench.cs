@@ -1,9 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using Msp.Core.Autodiff;
 using Msp.Core.Devices;
-using Msp.Core.Ops;
-using Msp.Core.Tensors;
+using Msp.Core.Performance;
 
 namespace Msp.Bench;
 
@@ -12,49 +10,25 @@ namespace Msp.Bench;
 public class MatMulBench : IDisposable
 {
     private readonly CpuDevice _device = new();
-    private Tensor _a = null!, _b = null!, _seed = null!;
+    private OpWorkload _workload = null!;
 
     [Params(256, 512, 1024, 2048)]
     public int Size { get; set; }
 
     [GlobalSetup]
-    public void Setup()
-    {
-        var rng = new Rng(1);
-        Tensor Random(int rows, int columns)
-        {
-            var data = new float[rows * columns];
-            for (int i = 0; i < data.Length; i++)
-                data[i] = (float)rng.Uniform(-1, 1);
-            return Tensor.FromArray(data, new Shape(rows, columns), _device);
-        }
-        _a = Random(Size, Size);
-        _b = Random(Size, Size);
-        _seed = Random(Size, Size);
-        _a.RequiresGrad = _b.RequiresGrad = true;
-    }
+    public void Setup() => _workload = OpWorkload.Gemm(_device, Size);
 
     /// <summary>C = A·B: 2n³ operations.</summary>
     [Benchmark]
-    public void Forward()
-    {
-        using var scope = new TensorScope();
-        using var noGrad = Tape.NoGrad();
-        MatMul.Batched(_a, _b);
-    }
+    public void Forward() => _workload.Forward();
 
     /// <summary>C = A·B, then dA = dC·Bᵀ and dB = Aᵀ·dC: 6n³ operations.</summary>
     [Benchmark]
-    public void ForwardBackward()
-    {
-        using var scope = new TensorScope();
-        _a.ZeroGrad();
-        _b.ZeroGrad();
-        Tape.Backward(MatMul.Batched(_a, _b), _seed);
-    }
+    public void ForwardBackward() => _workload.ForwardBackward();
 
     public void Dispose()
     {
+        _workload?.Dispose();
         _device.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -63,11 +37,8 @@ public class MatMulBench : IDisposable
     {
         public BenchConfig()
         {
-            Add(GflopsColumn.Config(c =>
-            {
-                double n = GflopsColumn.Parameter(c, nameof(Size));
-                return (c.Descriptor.WorkloadMethod.Name == nameof(Forward) ? 2 : 6) * n * n * n;
-            }));
+            Add(GflopsColumn.Config(c => (c.Descriptor.WorkloadMethod.Name == nameof(Forward) ? 1 : 3)
+                                         * OpWorkload.GemmFlops(GflopsColumn.Parameter(c, nameof(Size)))));
         }
     }
 }

@@ -35,7 +35,8 @@ public static class Init
 
     public static float[] Zeros(int count) => new float[count];
 
-    private static float[] Uniform(Rng rng, int count, double bound)
+    /// <summary>count draws of U(−bound, bound).</summary>
+    public static float[] Uniform(Rng rng, int count, double bound)
     {
         var values = new float[count];
         for (int i = 0; i < count; i++)

@@ -151,10 +151,8 @@ public static class EvalCommand
         console.WriteLine($"Wrote {BlockDiagonalizationOutput.JsonFileName}, {BlockDiagonalizationOutput.HeatmapFileName} and {BlockDiagonalizationOutput.LossFileName} to {folder}.");
 
         // Disentanglement: sequences in which only one factor moves, seen through the change of basis just found.
-        var factors = Disentanglement.SequentialMnistFactors.Select(factor => (factor.Name, (IReadOnlyList<MathNet.Numerics.LinearAlgebra.Matrix<double>>)
-            TransitionSamples.Collect(run.Model, run.TestData(data.Frames, actions: [factor.Action]), FactorSequences, run.Config.Eval.BatchSize,
-                seed + 3000 + (ulong)factor.Action, device))).ToList();
-        var report = Disentanglement.Measure(result.ChangeOfBasis, result.Blocks, factors);
+        var report = Disentanglement.Run(run.Model, result, action => run.TestData(data.Frames, actions: [action]), FactorSequences,
+            run.Config.Eval.BatchSize, seed + 3000, device);
         Disentanglement.Write(folder, report);
         console.WriteLine(report.ToText());
         console.WriteLine($"Wrote {Disentanglement.JsonFileName} and {Disentanglement.FigureFileName} to {folder}.");

@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
+using Msp.Core.Data;
+using Msp.Core.Devices;
+using Msp.Core.Models;
 
 namespace Msp.Core.Evaluation;
 
@@ -58,6 +61,18 @@ public static class Disentanglement
 {
     /// <summary>Sequential MNIST's factors and the reference's action index of each (datasets/seq_mnist.py).</summary>
     public static readonly (string Name, int Action)[] SequentialMnistFactors = [("rotation", 0), ("hue", 1), ("translation", 2)];
+
+    /// <summary>
+    /// The report for Sequential MNIST's factors: <paramref name="sequences"/> held-out sequences per factor, drawn from
+    /// <paramref name="dataWithOnly"/>(action) (the factor alone moving), their M* seen through <paramref name="sbd"/>'s U.
+    /// </summary>
+    public static DisentanglementReport Run(SeqAe model, SbdResult sbd, Func<int, ISequenceDataset> dataWithOnly, int sequences,
+        int batchSize, ulong seed, IDevice device)
+    {
+        var factors = SequentialMnistFactors.Select(factor => (factor.Name, (IReadOnlyList<Matrix<double>>)TransitionSamples.Collect(
+            model, dataWithOnly(factor.Action), sequences, batchSize, seed + (ulong)factor.Action, device))).ToList();
+        return Measure(sbd.ChangeOfBasis, sbd.Blocks, factors);
+    }
 
     /// <summary>
     /// The factor × block report from the change of basis U and blocks of a block diagonalisation and, per factor, the

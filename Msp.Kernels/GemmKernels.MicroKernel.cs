@@ -74,6 +74,16 @@ public static unsafe partial class GemmKernels
                 }
                 continue;
             }
+            if (panelRows == MicroRows && panel.RowStride == 1)
+            {
+                // op(A) is a transposed matrix: the panel's 6 rows are contiguous at every depth.
+                for (int p = 0; p < depth; p++)
+                {
+                    float* source = panel.Data + (long)p * panel.ColumnStride, d = packed + p * MicroRows;
+                    d[0] = source[0]; d[1] = source[1]; d[2] = source[2]; d[3] = source[3]; d[4] = source[4]; d[5] = source[5];
+                }
+                continue;
+            }
             for (int p = 0; p < depth; p++)
                 for (int r = 0; r < MicroRows; r++)
                     packed[p * MicroRows + r] = r < panelRows ? panel.At(r, p) : 0f;
@@ -100,11 +110,19 @@ public static unsafe partial class GemmKernels
             }
             if (panel.RowStride == 1)
             {
-                // Stored transposed: walk each column along its contiguous depth.
+                // Stored transposed: walk each column along its contiguous depth, 8 depths × 8 columns at a time
+                // through registers when the panel is full (a scalar scatter costs as much as the product itself).
+                int p0 = 0;
+                if (panelColumns == MicroColumns && Avx.IsSupported)
+                    for (; p0 <= depth - 8; p0 += 8)
+                    {
+                        TransposeInto(panel.Data + p0, panel.ColumnStride, packed + p0 * MicroColumns);
+                        TransposeInto(panel.Data + p0 + 8L * panel.ColumnStride, panel.ColumnStride, packed + p0 * MicroColumns + 8);
+                    }
                 for (int j = 0; j < MicroColumns; j++)
                 {
                     float* source = panel.Data + (long)j * panel.ColumnStride;
-                    for (int p = 0; p < depth; p++)
+                    for (int p = p0; p < depth; p++)
                         packed[p * MicroColumns + j] = j < panelColumns ? source[p] : 0f;
                 }
                 continue;
@@ -113,6 +131,32 @@ public static unsafe partial class GemmKernels
                 for (int j = 0; j < MicroColumns; j++)
                     packed[p * MicroColumns + j] = j < panelColumns ? panel.At(p, j) : 0f;
         }
+    }
+
+    /// <summary>target[q·16 + j] = source[j·stride + q] for q, j in 0..8: an 8×8 block transposed in registers.</summary>
+    private static void TransposeInto(float* source, int stride, float* target)
+    {
+        var r0 = Vector256.Load(source); var r1 = Vector256.Load(source + stride);
+        var r2 = Vector256.Load(source + 2L * stride); var r3 = Vector256.Load(source + 3L * stride);
+        var r4 = Vector256.Load(source + 4L * stride); var r5 = Vector256.Load(source + 5L * stride);
+        var r6 = Vector256.Load(source + 6L * stride); var r7 = Vector256.Load(source + 7L * stride);
+        // Interleave pairs, then quadruples, then swap 128-bit halves: the standard three-stage 8×8 transpose.
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).Store(target);
+        Avx.Permute2x128(u1, u5, 0x20).Store(target + MicroColumns);
+        Avx.Permute2x128(u2, u6, 0x20).Store(target + 2 * MicroColumns);
+        Avx.Permute2x128(u3, u7, 0x20).Store(target + 3 * MicroColumns);
+        Avx.Permute2x128(u0, u4, 0x31).Store(target + 4 * MicroColumns);
+        Avx.Permute2x128(u1, u5, 0x31).Store(target + 5 * MicroColumns);
+        Avx.Permute2x128(u2, u6, 0x31).Store(target + 6 * MicroColumns);
+        Avx.Permute2x128(u3, u7, 0x31).Store(target + 7 * MicroColumns);
     }
 
     /// <summary>C = beta·C + rowBias for an empty inner dimension (op(A)·op(B) is then zero).</summary>

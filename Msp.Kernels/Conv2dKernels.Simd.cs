@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.Intrinsics;
 
 namespace Msp.Kernels;
@@ -5,8 +6,10 @@ namespace Msp.Kernels;
 /// <summary>
 /// Stride-1 "same" convolution (see <see cref="Conv2dShape"/>), the managed SIMD half. Images go through im2col and the
 /// SGEMM in groups: a whole image when its plane is large (the product is then written straight into y, bias fused),
-/// several images when the plane is small so that the GEMM still sees ~1024 columns. Scratch is per-thread and reused.
-/// The input gradient is the forward of the transposed convolution, as in the ILGPU half.
+/// several images when the plane is small so that the GEMM still sees ~1024 columns. With at least one group per core,
+/// each core takes whole groups (im2col, product, scatter on its own scratch), so no barrier is crossed per image;
+/// otherwise the groups run in turn, each spread over all cores. The input gradient is the forward of the transposed
+/// convolution, as in the ILGPU half.
 /// </summary>
 public static unsafe partial class Conv2dKernels
 {
@@ -45,57 +48,138 @@ public static unsafe partial class Conv2dKernels
         Require(x.Length, shape.InputSize, "x", shape);
         Require(yGrad.Length, shape.OutputSize, "yGrad", shape);
         Require(weightGrad.Length, shape.WeightSize, "weightGrad", shape);
-        int group = ImagesPerProduct(shape);
+        int group = ImagesPerProduct(shape), groups = GroupCount(shape, group);
         fixed (float* xp = x, gp = yGrad, wp = weightGrad)
-            for (int first = 0; first < shape.BatchSize; first += group)
+        {
+            if (!GroupsPerCore(groups))
             {
-                var part = shape with { BatchSize = Math.Min(group, shape.BatchSize - first) };
-                float* columns = ColumnsOf(xp + (long)first * shape.InChannels * shape.PlaneSize, part);
-                float* gradRows = gp + (long)first * shape.OutChannels * shape.PlaneSize;
-                if (part.BatchSize > 1)
-                {
-                    float* permuted = CpuScratch.Get(ScratchSlot.Product, (long)shape.OutChannels * part.ColumnCount);
-                    BatchToColumns(gradRows, part, permuted);
-                    gradRows = permuted;
-                }
-                var gemm = new GemmShape(1, shape.OutChannels, shape.ColumnRows, part.ColumnCount, TransposeB: true);
-                GemmKernels.Multiply(gradRows, columns, gemm, 1f, 1f, wp, rowBias: null);
+                for (int index = 0; index < groups; index++)
+                    AddWeightGradient(xp, gp, shape, index * group, group, wp, parallel: true);
+                return;
             }
+            // Each core sums its groups' products into its own buffer (the first core straight into weightGrad);
+            // the buffers are added at the end, in core order, so a run is reproducible on the same machine.
+            int cores = CpuParallel.Degree;
+            float[] partials = ArrayPool<float>.Shared.Rent((cores - 1) * shape.WeightSize);
+            try
+            {
+                fixed (float* pp = partials)
+                {
+                    new Span<float>(pp, (cores - 1) * shape.WeightSize).Clear();
+                    nint xa = (nint)xp, ga = (nint)gp, wa = (nint)wp, pa = (nint)pp;
+                    CpuParallel.For(cores, 1, (start, end) =>
+                    {
+                        for (int core = start; core < end; core++)
+                        {
+                            float* target = core == 0 ? (float*)wa : (float*)pa + (long)(core - 1) * shape.WeightSize;
+                            for (int index = groups * core / cores; index < groups * (core + 1) / cores; index++)
+                                AddWeightGradient((float*)xa, (float*)ga, shape, index * group, group, target, parallel: false);
+                        }
+                    });
+                    for (int core = 1; core < cores; core++)
+                        AddInto(pp + (long)(core - 1) * shape.WeightSize, wp, shape.WeightSize);
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(partials);
+            }
+        }
+    }
+
+    /// <summary>weightGrad += yGrad · im2col(x)ᵀ over the images [first, first + group) (fewer at the end of the batch).</summary>
+    private static void AddWeightGradient(float* x, float* yGrad, Conv2dShape shape, int first, int group, float* weightGrad, bool parallel)
+    {
+        var part = shape with { BatchSize = Math.Min(group, shape.BatchSize - first) };
+        float* columns = ColumnsOf(x + (long)first * shape.InChannels * shape.PlaneSize, part, parallel);
+        float* gradRows = yGrad + (long)first * shape.OutChannels * shape.PlaneSize;
+        if (part.BatchSize > 1)
+        {
+            float* permuted = CpuScratch.Get(ScratchSlot.Product, (long)shape.OutChannels * part.ColumnCount);
+            BatchToColumns(gradRows, part, permuted);
+            gradRows = permuted;
+        }
+        var gemm = new GemmShape(1, shape.OutChannels, shape.ColumnRows, part.ColumnCount, TransposeB: true);
+        GemmKernels.Multiply(gradRows, columns, gemm, 1f, 1f, weightGrad, rowBias: null, parallel);
     }
 
     /// <summary>y = conv(x, weight) + bias + beta·y, group of images by group of images.</summary>
     private static void ForwardInto(float* x, float* weight, float* bias, Conv2dShape shape, float beta, float* y)
     {
-        int group = ImagesPerProduct(shape);
-        for (int first = 0; first < shape.BatchSize; first += group)
+        int group = ImagesPerProduct(shape), groups = GroupCount(shape, group);
+        if (!GroupsPerCore(groups))
         {
-            var part = shape with { BatchSize = Math.Min(group, shape.BatchSize - first) };
-            float* columns = ColumnsOf(x + (long)first * shape.InChannels * shape.PlaneSize, part);
-            float* yPart = y + (long)first * shape.OutChannels * shape.PlaneSize;
-            var gemm = new GemmShape(1, shape.OutChannels, part.ColumnCount, shape.ColumnRows);
-            if (part.BatchSize == 1)
-            {
-                // One image: the product [OutChannels, H·W] already is the image's output.
-                GemmKernels.Multiply(weight, columns, gemm, 1f, beta, yPart, bias);
-                continue;
-            }
-            float* product = CpuScratch.Get(ScratchSlot.Product, (long)shape.OutChannels * part.ColumnCount);
-            GemmKernels.Multiply(weight, columns, gemm, 1f, 0f, product, bias);
-            ColumnsToBatch(product, null, part, beta, yPart);
+            for (int index = 0; index < groups; index++)
+                ForwardGroup(x, weight, bias, shape, index * group, group, beta, y, parallel: true);
+            return;
         }
+        nint xa = (nint)x, wa = (nint)weight, ba = (nint)bias, ya = (nint)y;
+        CpuParallel.For(groups, 1, (start, end) =>
+        {
+            for (int index = start; index < end; index++)
+                ForwardGroup((float*)xa, (float*)wa, (float*)ba, shape, index * group, group, beta, (float*)ya, parallel: false);
+        });
     }
 
-    private static int ImagesPerProduct(Conv2dShape shape) =>
-        Math.Clamp(TargetColumns / Math.Max(1, shape.PlaneSize), 1, Math.Max(1, shape.BatchSize));
+    /// <summary>The images [first, first + group) of y = conv(x, weight) + bias + beta·y.</summary>
+    private static void ForwardGroup(float* x, float* weight, float* bias, Conv2dShape shape, int first, int group, float beta, float* y,
+        bool parallel)
+    {
+        var part = shape with { BatchSize = Math.Min(group, shape.BatchSize - first) };
+        float* columns = ColumnsOf(x + (long)first * shape.InChannels * shape.PlaneSize, part, parallel);
+        float* yPart = y + (long)first * shape.OutChannels * shape.PlaneSize;
+        var gemm = new GemmShape(1, shape.OutChannels, part.ColumnCount, shape.ColumnRows);
+        if (part.BatchSize == 1)
+        {
+            // One image: the product [OutChannels, H·W] already is the image's output.
+            GemmKernels.Multiply(weight, columns, gemm, 1f, beta, yPart, bias, parallel);
+            return;
+        }
+        float* product = CpuScratch.Get(ScratchSlot.Product, (long)shape.OutChannels * part.ColumnCount);
+        GemmKernels.Multiply(weight, columns, gemm, 1f, 0f, product, bias, parallel);
+        ColumnsToBatch(product, null, part, beta, yPart, parallel);
+    }
+
+    /// <summary>Images per GEMM: enough for ~TargetColumns columns, but no more than leaves one group per core.</summary>
+    private static int ImagesPerProduct(Conv2dShape shape)
+    {
+        int perCore = (shape.BatchSize + CpuParallel.Degree - 1) / CpuParallel.Degree;
+        return Math.Clamp(TargetColumns / Math.Max(1, shape.PlaneSize), 1, Math.Max(1, perCore));
+    }
+
+    private static int GroupCount(Conv2dShape shape, int group) => (shape.BatchSize + group - 1) / group;
+
+    /// <summary>Whether the groups are many enough for each core to take whole ones.</summary>
+    private static bool GroupsPerCore(int groups) => CpuParallel.Degree > 1 && groups >= CpuParallel.Degree;
 
     /// <summary>The im2col matrix of the images at x: x itself for a 1×1 kernel over one image, else the Columns scratch.</summary>
-    private static float* ColumnsOf(float* x, Conv2dShape shape)
+    private static float* ColumnsOf(float* x, Conv2dShape shape, bool parallel)
     {
         if (shape.KernelSize == 1 && shape.BatchSize == 1)
             return x;
         float* columns = CpuScratch.Get(ScratchSlot.Columns, (long)shape.ColumnRows * shape.ColumnCount);
-        Im2Col(x, shape, columns);
+        Im2Col(x, shape, columns, parallel);
         return columns;
+    }
+
+    /// <summary>target += source over count floats.</summary>
+    private static void AddInto(float* source, float* target, long count)
+    {
+        long i = 0;
+        for (; i <= count - 8; i += 8)
+            (Vector256.Load(target + i) + Vector256.Load(source + i)).Store(target + i);
+        for (; i < count; i++)
+            target[i] += source[i];
+    }
+
+    /// <summary>body over [0, count): split over the cores, or on the calling thread when the caller already runs one
+    /// task per core.</summary>
+    private static void ForRange(bool parallel, int count, int minPerChunk, Action<int, int> body)
+    {
+        if (parallel)
+            CpuParallel.For(count, minPerChunk, body);
+        else if (count > 0)
+            body(0, count);
     }
 
     /// <summary>columns [InChannels·k², Batch·H·W] = im2col(x [Batch, InChannels, H, W]), zeros where a tap falls in the padding.</summary>
@@ -104,13 +188,13 @@ public static unsafe partial class Conv2dKernels
         Require(x.Length, shape.InputSize, "x", shape);
         Require(columns.Length, (long)shape.ColumnRows * shape.ColumnCount, "columns", shape);
         fixed (float* xp = x, cp = columns)
-            Im2Col(xp, shape, cp);
+            Im2Col(xp, shape, cp, parallel: true);
     }
 
-    private static void Im2Col(float* x, Conv2dShape shape, float* columns)
+    private static void Im2Col(float* x, Conv2dShape shape, float* columns, bool parallel)
     {
         nint xa = (nint)x, ca = (nint)columns;
-        CpuParallel.For(shape.ColumnRows, Math.Max(1, (1 << 14) / Math.Max(1, shape.ColumnCount)), (start, end) =>
+        ForRange(parallel, shape.ColumnRows, Math.Max(1, (1 << 14) / Math.Max(1, shape.ColumnCount)), (start, end) =>
         {
             int taps = shape.KernelSize * shape.KernelSize, width = shape.Width;
             for (int row = start; row < end; row++)
@@ -149,13 +233,13 @@ public static unsafe partial class Conv2dKernels
         if (!bias.IsEmpty)
             Require(bias.Length, shape.OutChannels, "bias", shape);
         fixed (float* pp = product, bp = bias, yp = y)
-            ColumnsToBatch(pp, bias.IsEmpty ? null : bp, shape, beta, yp);
+            ColumnsToBatch(pp, bias.IsEmpty ? null : bp, shape, beta, yp, parallel: true);
     }
 
-    private static void ColumnsToBatch(float* product, float* bias, Conv2dShape shape, float beta, float* y)
+    private static void ColumnsToBatch(float* product, float* bias, Conv2dShape shape, float beta, float* y, bool parallel)
     {
         nint pa = (nint)product, ba = (nint)bias, ya = (nint)y;
-        CpuParallel.For(shape.BatchSize * shape.OutChannels, Math.Max(1, (1 << 14) / Math.Max(1, shape.PlaneSize)), (start, end) =>
+        ForRange(parallel, shape.BatchSize * shape.OutChannels, Math.Max(1, (1 << 14) / Math.Max(1, shape.PlaneSize)), (start, end) =>
         {
             for (int unit = start; unit < end; unit++)
             {

@@ -43,19 +43,27 @@ public static unsafe partial class GemmKernels
 
     /// <summary>The parallel product on raw memory (lengths already checked), with an optional per-row bias added to
     /// C: C[i, j] = alpha·(op(A)·op(B))[i, j] + beta·C[i, j] + rowBias[i]. Convolution uses the bias.</summary>
-    internal static void Multiply(float* a, float* b, GemmShape shape, float alpha, float beta, float* c, float* rowBias)
+    internal static void Multiply(float* a, float* b, GemmShape shape, float alpha, float beta, float* c, float* rowBias,
+        bool parallel = true)
     {
         if (HasAvx2Fma)
-            MultiplyParallel<AvxMicroKernel>(a, b, shape, alpha, beta, c, rowBias);
-        else
+        {
+            if (parallel)
+                MultiplyParallel<AvxMicroKernel>(a, b, shape, alpha, beta, c, rowBias);
+            else
+                MultiplySerial<AvxMicroKernel>(a, b, shape, alpha, beta, c, rowBias);
+        }
+        else if (parallel)
             MultiplyParallel<PortableMicroKernel>(a, b, shape, alpha, beta, c, rowBias);
+        else
+            MultiplySerial<PortableMicroKernel>(a, b, shape, alpha, beta, c, rowBias);
     }
 
-    internal static void MultiplySerial<TMicroKernel>(float* a, float* b, GemmShape shape, float alpha, float beta, float* c)
-        where TMicroKernel : IMicroKernel
+    internal static void MultiplySerial<TMicroKernel>(float* a, float* b, GemmShape shape, float alpha, float beta, float* c,
+        float* rowBias = null) where TMicroKernel : IMicroKernel
     {
         for (int batch = 0; batch < shape.BatchCount; batch++)
-            MultiplyTile<TMicroKernel>(a, b, shape, alpha, beta, c, null, batch, 0, shape.M, 0, shape.N);
+            MultiplyTile<TMicroKernel>(a, b, shape, alpha, beta, c, rowBias, batch, 0, shape.M, 0, shape.N);
     }
 
     /// <summary>Splits the work into batch × panel units, where a panel is 16 columns of C (or 6 rows when C is taller

@@ -12,7 +12,7 @@ namespace Msp.Cli;
 /// </summary>
 public static class BenchCommand
 {
-    internal sealed record Options(DeviceKind Accelerator, float[] Widths, int Batch, int Warmup, int Repeats, bool SkipOps);
+    internal sealed record Options(DeviceKind Accelerator, float[] Widths, int Batch, int Warmup, int Repeats, bool SkipOps, bool Profile = false);
 
     public static Command Build()
     {
@@ -22,12 +22,13 @@ public static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps before timing (the JIT promotes hot code to optimised tiers after a few dozen calls).", DefaultValueFactory = _ => 10 };
         var repeats = new Option<int>("--repeats") { Description = "Timed steps (the median is reported).", DefaultValueFactory = _ => 10 };
         var skipOps = new Option<bool>("--no-ops") { Description = "Time only the training steps, not the op families." };
+        var profile = new Option<bool>("--profile") { Description = "Also take each width's training step apart: time per op (forward, backward) and in Adam." };
         var command = new Command("bench", "Time MSP training steps (k = 0.5, 1, 2; batch 32, T = 3, dim_m 256, dim_a 16) and the op families' GFLOP/s.")
         {
-            accelerator, widths, batch, warmup, repeats, skipOps,
+            accelerator, widths, batch, warmup, repeats, skipOps, profile,
         };
         command.SetAction(parse => CliErrors.Run(() => Run(new Options(TrainCommand.ParseAccelerator(parse.GetValue(accelerator)!),
-            ParseWidths(parse.GetValue(widths)!), parse.GetValue(batch), parse.GetValue(warmup), parse.GetValue(repeats), parse.GetValue(skipOps)), Console.Out)));
+            ParseWidths(parse.GetValue(widths)!), parse.GetValue(batch), parse.GetValue(warmup), parse.GetValue(repeats), parse.GetValue(skipOps), parse.GetValue(profile)), Console.Out)));
         return command;
     }
 
@@ -46,6 +47,10 @@ public static class BenchCommand
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{k,5:0.##} {timing.Parameters,12:N0} {timing.TrainStep.MedianMs,17:F1} {timing.Forward.MedianMs,14:F1}"));
         }
+        if (options.Profile)
+            foreach (float k in options.Widths)
+                WriteProfile(StepBenchmark.Profile(device, new NetworkConfig(DimM: 256, DimA: 16, WidthFactor: k), options.Batch, frames: 3,
+                    conditioningFrames: 2, options.Warmup, options.Repeats), console);
         if (options.SkipOps)
             return 0;
         console.WriteLine("family    shape          forward GFLOP/s   forward+backward GFLOP/s");
@@ -53,6 +58,24 @@ public static class BenchCommand
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{rate.Family,-9} {rate.Shape,-14} {rate.ForwardGflops,15:F1} {rate.ForwardBackwardGflops,26:F1}"));
         return 0;
+    }
+
+    // The ops a profile lists by name; the rest are summed in one line.
+    private const int ProfiledOpsShown = 12;
+
+    private static void WriteProfile(StepProfile profile, TextWriter console)
+    {
+        double opsMs = profile.Ops.Sum(op => op.TotalMs);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"profile k = {profile.WidthFactor:0.##}: {profile.StepMs:F1} ms per step = ops {opsMs:F1} + Adam {profile.OptimizerMs:F1} + other {profile.StepMs - opsMs - profile.OptimizerMs:F1} (mean of the timed steps)"));
+        console.WriteLine("  op                           calls   forward (ms)   backward (ms)   share of step");
+        void Row(string name, int calls, double forwardMs, double backwardMs) => console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {name,-28} {calls,5} {forwardMs,14:F1} {backwardMs,15:F1} {100 * (forwardMs + backwardMs) / profile.StepMs,14:F1}%"));
+        foreach (var op in profile.Ops.Take(ProfiledOpsShown))
+            Row(op.Op, op.Calls, op.ForwardMs, op.BackwardMs);
+        var rest = profile.Ops.Skip(ProfiledOpsShown).ToList();
+        if (rest.Count > 0)
+            Row($"{rest.Count} other ops", rest.Sum(op => op.Calls), rest.Sum(op => op.ForwardMs), rest.Sum(op => op.BackwardMs));
     }
 
     private static float[] ParseWidths(string text)

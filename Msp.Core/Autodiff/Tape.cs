@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Msp.Core.Performance;
 using Msp.Core.Tensors;
 
 namespace Msp.Core.Autodiff;
@@ -38,10 +40,12 @@ public static class Tape
         IsRecording && (a.RequiresGrad || b.RequiresGrad || (c?.RequiresGrad ?? false));
 
     /// <summary>Records <paramref name="backward"/>(outputGrad) for <paramref name="output"/> and marks the output as
-    /// needing a gradient.</summary>
-    public static void Record(Tensor output, Action<Tensor> backward)
+    /// needing a gradient. The caller's file and method name the op in an <see cref="OpProfiler"/> profile.</summary>
+    public static void Record(Tensor output, Action<Tensor> backward, [CallerFilePath] string opFile = "", [CallerMemberName] string opMethod = "")
     {
         output.RequiresGrad = true;
+        if (OpProfiler.IsActive)
+            backward = OpProfiler.Observe(output, backward, Path.GetFileNameWithoutExtension(opFile) + "." + opMethod);
         Entries.Add((output, backward));
     }
 

@@ -13,6 +13,14 @@ public sealed class BenchCommandTests
     }
 
     [Test]
+    public void A_profile_takes_the_step_apart_by_op()
+    {
+        var (code, output, error) = CliRunner.Run("bench", "--k", "0.25", "--batch", "2", "--warmup", "0", "--repeats", "1", "--no-ops", "--profile");
+        Assert.That(code, Is.Zero, error);
+        Assert.That(output, Does.Contain("profile k = 0.25").And.Contain("Conv2d.Forward").And.Contain("GroupNorm.Normalize"));
+    }
+
+    [Test]
     public void A_width_without_channels_is_a_usage_error()
     {
         var (code, _, error) = CliRunner.Run("bench", "--k", "0.01");

@@ -16,6 +16,9 @@ public static unsafe partial class Conv2dKernels
     // Columns of one GEMM: enough for wide panels on both cores at 8×8 and 4×4, little enough for the scratch to stay small.
     private const int TargetColumns = 1024;
 
+    // Weight-gradient partial sums per call: up to this many cores share the weight gradient.
+    private const int WeightGradientPartitions = 4;
+
     /// <summary>y = conv(x, weight) + bias; bias may be empty (no bias).</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Conv2dShape shape, Span<float> y)
     {
@@ -48,36 +51,37 @@ public static unsafe partial class Conv2dKernels
         Require(x.Length, shape.InputSize, "x", shape);
         Require(yGrad.Length, shape.OutputSize, "yGrad", shape);
         Require(weightGrad.Length, shape.WeightSize, "weightGrad", shape);
-        int group = ImagesPerProduct(shape), groups = GroupCount(shape, group);
+        // The grouping and the partitions depend on the shape alone, never on the core count: a weight gradient is a sum
+        // over images, and a run must give the same numbers on any machine.
+        int group = ImagesPerProduct(shape, cores: 1), groups = GroupCount(shape, group);
+        int partitions = Math.Min(groups, WeightGradientPartitions);
         fixed (float* xp = x, gp = yGrad, wp = weightGrad)
         {
-            if (!GroupsPerCore(groups))
+            if (partitions == 1)
             {
-                for (int index = 0; index < groups; index++)
-                    AddWeightGradient(xp, gp, shape, index * group, group, wp, parallel: true);
+                AddWeightGradient(xp, gp, shape, 0, group, wp, parallel: true);
                 return;
             }
-            // Each core sums its groups' products into its own buffer (the first core straight into weightGrad);
-            // the buffers are added at the end, in core order, so a run is reproducible on the same machine.
-            int cores = CpuParallel.Degree;
-            float[] partials = ArrayPool<float>.Shared.Rent((cores - 1) * shape.WeightSize);
+            // Partition 0 sums its groups straight into weightGrad, the others into zeroed buffers added afterwards in
+            // partition order; the cores take whole partitions.
+            float[] partials = ArrayPool<float>.Shared.Rent((partitions - 1) * shape.WeightSize);
             try
             {
                 fixed (float* pp = partials)
                 {
-                    new Span<float>(pp, (cores - 1) * shape.WeightSize).Clear();
+                    new Span<float>(pp, (partitions - 1) * shape.WeightSize).Clear();
                     nint xa = (nint)xp, ga = (nint)gp, wa = (nint)wp, pa = (nint)pp;
-                    CpuParallel.For(cores, 1, (start, end) =>
+                    CpuParallel.For(partitions, 1, (start, end) =>
                     {
-                        for (int core = start; core < end; core++)
+                        for (int partition = start; partition < end; partition++)
                         {
-                            float* target = core == 0 ? (float*)wa : (float*)pa + (long)(core - 1) * shape.WeightSize;
-                            for (int index = groups * core / cores; index < groups * (core + 1) / cores; index++)
+                            float* target = partition == 0 ? (float*)wa : (float*)pa + (long)(partition - 1) * shape.WeightSize;
+                            for (int index = groups * partition / partitions; index < groups * (partition + 1) / partitions; index++)
                                 AddWeightGradient((float*)xa, (float*)ga, shape, index * group, group, target, parallel: false);
                         }
                     });
-                    for (int core = 1; core < cores; core++)
-                        AddInto(pp + (long)(core - 1) * shape.WeightSize, wp, shape.WeightSize);
+                    for (int partition = 1; partition < partitions; partition++)
+                        AddInto(pp + (long)(partition - 1) * shape.WeightSize, wp, shape.WeightSize);
                 }
             }
             finally
@@ -106,7 +110,8 @@ public static unsafe partial class Conv2dKernels
     /// <summary>y = conv(x, weight) + bias + beta·y, group of images by group of images.</summary>
     private static void ForwardInto(float* x, float* weight, float* bias, Conv2dShape shape, float beta, float* y)
     {
-        int group = ImagesPerProduct(shape), groups = GroupCount(shape, group);
+        // Grouping changes only how the columns are split, not any sum, so it may follow the core count.
+        int group = ImagesPerProduct(shape, CpuParallel.Degree), groups = GroupCount(shape, group);
         if (!GroupsPerCore(groups))
         {
             for (int index = 0; index < groups; index++)
@@ -141,9 +146,9 @@ public static unsafe partial class Conv2dKernels
     }
 
     /// <summary>Images per GEMM: enough for ~TargetColumns columns, but no more than leaves one group per core.</summary>
-    private static int ImagesPerProduct(Conv2dShape shape)
+    private static int ImagesPerProduct(Conv2dShape shape, int cores)
     {
-        int perCore = (shape.BatchSize + CpuParallel.Degree - 1) / CpuParallel.Degree;
+        int perCore = (shape.BatchSize + cores - 1) / cores;
         return Math.Clamp(TargetColumns / Math.Max(1, shape.PlaneSize), 1, Math.Max(1, perCore));
     }
 
@@ -305,24 +310,26 @@ public static unsafe partial class Conv2dKernels
                         weight[(outChannel * shape.InChannels + inChannel) * taps + tap];
     }
 
-    /// <summary>biasGrad [OutChannels] += Σ over images and pixels of yGrad [Batch, OutChannels, H, W].</summary>
+    /// <summary>biasGrad [OutChannels] += Σ over images and pixels of yGrad [Batch, OutChannels, H, W]. The cores take
+    /// channels, each summing its channels over the images in order, so the sums do not depend on the core count.</summary>
     public static void BiasBackward(ReadOnlySpan<float> yGrad, Conv2dShape shape, Span<float> biasGrad)
     {
         Require(yGrad.Length, shape.OutputSize, "yGrad", shape);
         Require(biasGrad.Length, shape.OutChannels, "biasGrad", shape);
-        for (int image = 0; image < shape.BatchSize; image++)
-            for (int channel = 0; channel < shape.OutChannels; channel++)
+        fixed (float* gp = yGrad, bp = biasGrad)
+        {
+            nint ga = (nint)gp, ba = (nint)bp;
+            CpuParallel.For(shape.OutChannels, Math.Max(1, (1 << 14) / Math.Max(1, shape.BatchSize * shape.PlaneSize)), (start, end) =>
             {
-                var plane = yGrad.Slice((image * shape.OutChannels + channel) * shape.PlaneSize, shape.PlaneSize);
-                var sums = Vector256<float>.Zero;
-                int i = 0;
-                for (; i <= plane.Length - 8; i += 8)
-                    sums += Vector256.Create(plane.Slice(i, 8));
-                float sum = Vector256.Sum(sums);
-                for (; i < plane.Length; i++)
-                    sum += plane[i];
-                biasGrad[channel] += sum;
-            }
+                for (int channel = start; channel < end; channel++)
+                {
+                    float sum = 0f;
+                    for (int image = 0; image < shape.BatchSize; image++)
+                        sum += SimdSums.Sum((float*)ga + ((long)image * shape.OutChannels + channel) * shape.PlaneSize, shape.PlaneSize);
+                    ((float*)ba)[channel] += sum;
+                }
+            });
+        }
     }
 
     private static void Require(long length, long needed, string what, Conv2dShape shape)

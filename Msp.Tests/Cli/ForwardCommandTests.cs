@@ -35,6 +35,38 @@ public sealed class ForwardCommandTests : TempFolderTests
     }
 
     [Test]
+    public void Outputs_and_gradients_are_bit_identical_whatever_the_core_count()
+    {
+        var written = new List<Dictionary<string, NamedArray>>();
+        foreach (string cores in new[] { "1", "3" })
+        {
+            string output = Path.Combine(Folder, $"cores{cores}.safetensors");
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+            {
+                ArgumentList =
+                {
+                    typeof(Msp.Cli.Program).Assembly.Location, "forward", "--k", "0.25", "--dim-m", "16", "--dim-a", "8",
+                    "--checkpoint", Golden("params.safetensors"), "--input", Golden("inputs.safetensors"), "--out", output, "--grads",
+                },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                Environment = { ["DOTNET_PROCESSOR_COUNT"] = cores },
+            };
+            using var process = System.Diagnostics.Process.Start(start)!;
+            string errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.That(process.ExitCode, Is.Zero, errors);
+            written.Add(Read(output));
+        }
+        Assert.That(written[1].Keys, Is.EquivalentTo(written[0].Keys));
+        Assert.Multiple(() =>
+        {
+            foreach (var (name, one) in written[0])
+                Assert.That(written[1][name].Data, Is.EqualTo(one.Data), $"{name}: 1 core vs 3 cores");
+        });
+    }
+
+    [Test]
     public void An_input_without_xs_is_a_clear_error()
     {
         string output = Path.Combine(Folder, "out.safetensors");

@@ -10,11 +10,12 @@ public sealed class Conv2dKernelsTests
 {
     // Odd shapes, plus ones that exercise each grouping of the CPU path: many 4×4 images per GEMM (70 in one group per
     // core), 8×8 images in groups with a remainder (5 = 3 + 2), and planes above 1024 pixels written straight into y
-    // (3 images: one group per core with a core taking two; 1 image: one group spread over all cores).
+    // (3 images: one group per core with a core taking two; 1 image: one group spread over all cores), and an im2col
+    // deeper than one GEMM depth block (30·9 = 270 rows > 256).
     private static readonly Conv2dShape[] Shapes =
     [
         new(2, 3, 5, 7, 5, 3), new(2, 3, 5, 7, 5, 1), new(1, 4, 6, 4, 4, 5), new(70, 3, 4, 4, 4, 3),
-        new(5, 3, 2, 8, 8, 3), new(3, 2, 3, 33, 32, 3), new(3, 2, 3, 33, 32, 1), new(1, 2, 3, 33, 32, 3),
+        new(5, 3, 2, 8, 8, 3), new(3, 2, 3, 33, 32, 3), new(3, 2, 3, 33, 32, 1), new(1, 2, 3, 33, 32, 3), new(2, 30, 4, 6, 5, 3),
     ];
 
     private static IEnumerable<TestCaseData> CpuShapes() => Shapes.Select(s => new TestCaseData(s).SetName(s.ToString()));

@@ -42,6 +42,13 @@ public sealed record ModelConfig(ModelKind Kind, NetworkConfig Network, bool Pre
 
     public string ReferenceClass => KindsByReferenceClass.First(entry => entry.Value == Kind).Key;
 
+    /// <summary>
+    /// How many frames of a sequence the model's transition is read from when analysing M (sbd): all of them for the
+    /// least-squares fits (the reference's get_M encodes the whole sequence), the T_cond frames Neural M*'s second
+    /// encoder was built for.
+    /// </summary>
+    public int TransitionFrames(int sequenceFrames) => Kind == ModelKind.NeuralM ? ConditioningFrames : sequenceFrames;
+
     /// <summary>The model, its weights initialised from <paramref name="seed"/>.</summary>
     public SeqAe Build(IDevice device, int seed) => new(device, new Rng((ulong)seed), Network, Dynamics, Predictive);
 

@@ -109,15 +109,12 @@ public sealed record ModelComparison(IReadOnlyList<ComparedModel> Models)
         Figures.Lines(Path.Combine(directory, PredictionFigureFileName),
             $"Held-out prediction error ({Models[0].Prediction.Sequences} sequences)", "horizon (frames after the last conditioning frame)",
             "sum of squared errors per frame", xs, prediction);
-        var equivariance = Models.Where(m => m.Equivariance is not null).SelectMany(m => new[]
-        {
-            (m.Name + ": own M", m.Equivariance!.PlainMean[..Horizon]),
-            (m.Name + ": swapped M", m.Equivariance.SwappedMean[..Horizon]),
-        }).ToList();
+        var equivariance = Models.Where(m => m.Equivariance is not null)
+            .Select(m => (m.Name, m.Equivariance!.PlainMean[..Horizon], "own M", m.Equivariance.SwappedMean[..Horizon], "swapped M")).ToList();
         if (equivariance.Count > 0)
-            Figures.Lines(Path.Combine(directory, EquivarianceFigureFileName),
-                "Equivariance error: own M vs M swapped between sequences sharing a transition", "horizon (frames after the last conditioning frame)",
-                "sum of squared errors per frame", xs, equivariance);
+            Figures.PairedLines(Path.Combine(directory, EquivarianceFigureFileName),
+                "Equivariance error: own M (solid) vs swapped M (dashed)",
+                "horizon (frames after the last conditioning frame)", "sum of squared errors per frame", xs, equivariance);
     }
 
     private static string Format(double value) => value.ToString("F4", CultureInfo.InvariantCulture);

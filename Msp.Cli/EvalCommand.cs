@@ -92,6 +92,7 @@ public static class EvalCommand
         using var run = TrainedRun.Open(options.Run, device, options.DataRoot);
         var eval = run.Config.Eval;
         int horizon = CheckHorizon(options.Horizon ?? eval.Horizon);
+        RequireTransition(run);
         var data = SharedTransitionData(run, eval.ConditioningFrames + horizon);
         int batches = options.Batches ?? (data.Count + EquivarianceBatchSize - 1) / EquivarianceBatchSize;
         if (batches < 1)
@@ -139,7 +140,8 @@ public static class EvalCommand
         using var device = DeviceFactory.Create(options.Accelerator);
         using var run = TrainedRun.Open(options.Run, device, options.DataRoot);
         ulong seed = options.Seed ?? (ulong)run.Config.Seed;
-        var data = run.TestData(run.Config.TrainData.Frames);
+        RequireTransition(run);
+        var data = run.TestData(run.Config.Model.TransitionFrames(run.Config.TrainData.Frames));
         console.WriteLine($"msp eval sbd: {options.Sequences} held-out sequences of {data.Frames} frames from {run.Directory} on {device.Name}; " +
                           $"dim_a {run.Model.Config.DimA}, {options.Epochs} epochs × {options.Restarts} starts");
         var transitions = TransitionSamples.Collect(run.Model, data, options.Sequences, run.Config.Eval.BatchSize, seed + 2000, device);
@@ -166,6 +168,13 @@ public static class EvalCommand
     internal static SequentialMnist SharedTransitionData(TrainedRun run, int frames) =>
         run.TestData(frames, sharedTransition: true) as SequentialMnist
         ?? throw new UsageException($"{run.Config.Source}: only Sequential MNIST can draw batches that share one transition.");
+
+    /// <summary>Refuses, with the reason, an analysis of M on a model that has none (the neural transition).</summary>
+    internal static void RequireTransition(TrainedRun run)
+    {
+        if (!run.Model.Dynamics.HasTransitionMatrix)
+            throw new UsageException($"{run.Directory}: {SequenceErrors.NoTransitionMessage}");
+    }
 
     internal static int CheckHorizon(int horizon) =>
         horizon >= 1 ? horizon : throw new UsageException($"--horizon {horizon}: give at least 1 frame to predict.");

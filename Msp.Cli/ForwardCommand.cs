@@ -60,7 +60,7 @@ public static class ForwardCommand
         var result = model.Loss(Tensor.FromArray(xs.Data, new Shape(xs.Shape), device), options.ConditioningFrames);
         var outputs = new List<NamedArray>
         {
-            Named("H", result.H), Named("M_star", result.MStar), Named("H_pred", result.HPred),
+            Named("H", result.H), Named("M_star", result.MStar!), Named("H_pred", result.HPred),
             Named("x_pred", result.Prediction), Named("loss", result.Loss),
         };
         if (options.Grads)

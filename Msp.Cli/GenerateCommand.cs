@@ -38,6 +38,7 @@ public static class GenerateCommand
         var eval = run.Config.Eval;
         int horizon = EvalCommand.CheckHorizon(options.Horizon ?? eval.Horizon);
         var data = EvalCommand.SharedTransitionData(run, eval.ConditioningFrames + horizon);
+        EvalCommand.RequireTransition(run);
         string folder = run.OutputFolder("generate");
         var paths = ImageGrid.WriteSequences(run.Model, data, eval.ConditioningFrames, options.Sequences, EvalCommand.EvaluationSeed(run.Config), device, folder);
         console.WriteLine($"msp generate: {paths.Length} sequences of {eval.ConditioningFrames} conditioning frames and {horizon} predicted, " +

@@ -44,6 +44,32 @@ public static class Figures
         Finish(plot, path, title, xLabel, yLabel, xs, series.Max(s => s.Ys.Zip(s.Spread, (y, d) => y + d).Max()));
     }
 
+    /// <summary>
+    /// Two curves per named series in one colour: the first solid, the second dashed (a model's error with its own
+    /// and with a swapped M), so a reader compares the pair of each model at a glance.
+    /// </summary>
+    public static void PairedLines(string path, string title, string xLabel, string yLabel, double[] xs,
+        IReadOnlyList<(string Name, double[] Solid, string SolidLabel, double[] Dashed, string DashedLabel)> series)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < series.Count; i++)
+        {
+            var (name, solid, solidLabel, dashed, dashedLabel) = series[i];
+            var color = palette.GetColor(i);
+            var first = plot.Add.Scatter(xs, solid);
+            first.LegendText = $"{name}: {solidLabel}";
+            first.Color = color;
+            first.MarkerSize = 6;
+            var second = plot.Add.Scatter(xs, dashed);
+            second.LegendText = $"{name}: {dashedLabel}";
+            second.Color = color;
+            second.MarkerSize = 6;
+            second.LinePattern = LinePattern.Dashed;
+        }
+        Finish(plot, path, title, xLabel, yLabel, xs, series.Max(s => Math.Max(s.Solid.Max(), s.Dashed.Max())));
+    }
+
     private static void Finish(Plot plot, string path, string title, string xLabel, string yLabel, double[] xs, double yMax)
     {
         plot.Title(title);

@@ -43,7 +43,9 @@ public static class SequenceErrors
     /// The reference's loss_equiv on xs [n, T, c, s, s]: predict frames T_cond+1..T from the first T_cond frames with
     /// each sequence's own M* (Plain) and with the M* of <see cref="SwapAcrossBatch"/> (Swapped). When the batch shares
     /// one transition, an equivariant model predicts as well with either. Returns [n, T − T_cond] errors each, and the
-    /// predicted frames [n, T − T_cond, c, s, s] with the own and with the swapped M*.
+    /// predicted frames [n, T − T_cond, c, s, s] with the own and with the swapped M*. For Neural M* the swapped matrix
+    /// is its predicted M, for second-order MSP both M* and the per-step transitions; a model without a transition
+    /// matrix (the neural transition) is refused, since there is nothing to swap.
     /// </summary>
     public static (double[,] Plain, double[,] Swapped, float[] Prediction, float[] SwappedPrediction) Equivariance(SeqAe model, Tensor xs, int conditioningFrames)
     {
@@ -54,10 +56,17 @@ public static class SequenceErrors
         using var noGrad = Tape.NoGrad();
         var conditioning = Layout.Slice(xs, 1, 0, conditioningFrames);
         var target = Layout.Slice(xs, 1, conditioningFrames, rolls);
-        var (frames, mStar) = model.Predict(conditioning, rolls);
-        var (swappedFrames, _) = model.Predict(conditioning, rolls, SwapAcrossBatch(mStar));
+        var (frames, forecast) = model.Predict(conditioning, rolls);
+        var swappedForecast = forecast.WithTransitions(SwapAcrossBatch)
+            ?? throw new ArgumentException(NoTransitionMessage);
+        var swappedFrames = model.Predict(swappedForecast, rolls);
         return (PerFrame(frames, target), PerFrame(swappedFrames, target), frames.ToArray(), swappedFrames.ToArray());
     }
+
+    /// <summary>Why the equivariance error and the swapped-M* images do not exist for a model without M.</summary>
+    public const string NoTransitionMessage =
+        "This model (the neural transition) has no transition matrix M: its dynamics are a network, so there is no M to " +
+        "swap between sequences and no equivariance error to measure.";
 
     /// <summary>
     /// M* [n, a, a] re-paired as loss_equiv does (M[arange(-1, n-1)]): sequence i gets the M* of sequence i − 1, and

@@ -19,6 +19,8 @@ public static class TransitionSamples
     {
         if (sequences < 1 || batchSize < 1)
             throw new ArgumentException($"Collecting transitions needs at least one sequence and a batch of at least one, got {sequences} and {batchSize}.");
+        if (!model.Dynamics.HasTransitionMatrix)
+            throw new ArgumentException(SequenceErrors.NoTransitionMessage);
         if (data.Frames < 2)
             throw new ArgumentException($"A transition needs sequences of at least 2 frames, got {data.Frames}.");
         int dimA = model.Config.DimA, sequenceSize = data.Frames * data.Channels * data.Height * data.Width;
@@ -34,7 +36,7 @@ public static class TransitionSamples
             using (Tape.NoGrad())
             {
                 var xs = Tensor.FromArray(batch, new Shape(count, data.Frames, data.Channels, data.Height, data.Width), device);
-                mStar = LeastSquaresTransition.Fit(model.Encode(xs)).ToArray();
+                mStar = model.Infer(xs).Transition!.ToArray();
             }
             for (int i = 0; i < count; i++)
                 transitions.Add(Matrix<double>.Build.Dense(dimA, dimA, (r, c) => mStar[(i * dimA + r) * dimA + c]));

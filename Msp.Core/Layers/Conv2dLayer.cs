@@ -32,13 +32,7 @@ public sealed class Conv2dLayer : Module
         KernelSize = kernelSize;
         Standardize = standardize;
         var shape = new Shape(outChannels, inChannels, kernelSize, kernelSize);
-        float[] weight = init switch
-        {
-            WeightInit.PyTorchDefault => Init.KaimingUniformDefault(rng, shape),
-            WeightInit.XavierRelu => Init.XavierUniform(rng, shape, MathF.Sqrt(2f)),
-            WeightInit.XavierLinear => Init.XavierUniform(rng, shape, 1f),
-            _ => throw new ArgumentOutOfRangeException(nameof(init)),
-        };
+        float[] weight = Init.Weight(init, rng, shape);
         Bias = AddParameter("bias", new Shape(outChannels), Init.BiasDefault(rng, outChannels, inChannels * kernelSize * kernelSize));
         Weight = AddParameter(standardize ? "parametrizations.weight.original" : "weight", shape, weight);
     }

@@ -31,6 +31,15 @@ public static class Init
         return Uniform(rng, shape.Size, gain * Math.Sqrt(6.0 / (fanIn + fanOut)));
     }
 
+    /// <summary>A weight of <paramref name="shape"/> [out, in, ...] drawn as <paramref name="init"/> says.</summary>
+    public static float[] Weight(WeightInit init, Rng rng, Shape shape) => init switch
+    {
+        WeightInit.PyTorchDefault => KaimingUniformDefault(rng, shape),
+        WeightInit.XavierRelu => XavierUniform(rng, shape, MathF.Sqrt(2f)),
+        WeightInit.XavierLinear => XavierUniform(rng, shape, 1f),
+        _ => throw new ArgumentOutOfRangeException(nameof(init)),
+    };
+
     public static float[] Ones(int count) => Enumerable.Repeat(1f, count).ToArray();
 
     public static float[] Zeros(int count) => new float[count];

@@ -12,7 +12,8 @@ namespace Msp.Core.Layers;
 public abstract class Module : IDisposable
 {
     private readonly List<(string Name, Tensor Tensor)> _parameters = [];
-    private readonly List<(string Name, Module Child)> _children = [];
+    // A null name registers a child inline: its parameters keep their own paths, without a segment for the child.
+    private readonly List<(string? Name, Module Child)> _children = [];
 
     protected Module(IDevice device) => Device = device;
 
@@ -22,6 +23,17 @@ public abstract class Module : IDisposable
     protected T AddChild<T>(string name, T child) where T : Module
     {
         _children.Add((name, child));
+        return child;
+    }
+
+    /// <summary>
+    /// Registers a child whose parameters appear under this module's own prefix, as if its children were ours: a part
+    /// that is one object here but several attributes of one module in the reference (a model's dynamics, whose
+    /// network the reference keeps as <c>M_net</c> or <c>ar</c> beside <c>enc</c> and <c>dec</c>).
+    /// </summary>
+    protected T AddInline<T>(T child) where T : Module
+    {
+        _children.Add((null, child));
         return child;
     }
 
@@ -42,7 +54,7 @@ public abstract class Module : IDisposable
         foreach (var (name, tensor) in _parameters)
             yield return (prefix + name, tensor);
         foreach (var (name, child) in _children)
-            foreach (var entry in child.NamedParameters(prefix + name + "."))
+            foreach (var entry in child.NamedParameters(name is null ? prefix : prefix + name + "."))
                 yield return entry;
     }
 

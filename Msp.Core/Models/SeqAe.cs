@@ -13,22 +13,37 @@ public sealed record NetworkConfig(int DimM, int DimA, int ChannelsX = 3, float 
 }
 
 /// <summary>
-/// What one loss evaluation produced: the objective, the conditioning latents H [n, T_cond, m, a], M* [n, a, a], the
-/// latents that were decoded (HPred) and the decoded frames (Prediction, [n, frames, c, s, s]).
+/// What one loss evaluation produced: the objective, the conditioning latents H [n, T_cond, m, a], the transition
+/// M [n, a, a] (M* for MSP; null for a model without one), the latents that were decoded (HPred) and the decoded
+/// frames (Prediction, [n, frames, c, s, s]).
 /// </summary>
-public sealed record SeqLoss(Tensor Loss, Tensor H, Tensor MStar, Tensor HPred, Tensor Prediction);
+public sealed record SeqLoss(Tensor Loss, Tensor H, Tensor? MStar, Tensor HPred, Tensor Prediction);
 
 /// <summary>
-/// The MSP model (reference SeqAELSTSQ): encode the conditioning frames to H [n, t, dim_m, dim_a], fit M* by least
-/// squares, roll H_T forward with M*, decode, and score the predicted frames by their squared error.
+/// The sequence autoencoder of MSP and of the paper's variants and baselines (reference SeqAELSTSQ and its
+/// subclasses): encode the conditioning frames to H [n, t, dim_m, dim_a], infer the latent dynamics
+/// (<see cref="ILatentDynamics"/>: M* by least squares for MSP), roll the latents forward, decode, and score the
+/// predicted frames by their squared error.
 /// </summary>
 public sealed class SeqAe : Module
 {
-    public SeqAe(IDevice device, Rng rng, NetworkConfig config, bool predictive = true) : base(device)
+    /// <summary>MSP itself: M* by least squares (SeqAELSTSQ).</summary>
+    public SeqAe(IDevice device, Rng rng, NetworkConfig config, bool predictive = true)
+        : this(device, rng, config, (_, _) => new LeastSquaresDynamics(), predictive)
+    {
+    }
+
+    /// <summary>The model with the dynamics <paramref name="dynamics"/> builds (from the same device and random stream,
+    /// after the encoder); its parameters, if any, sit beside <c>enc</c> and <c>dec</c>.</summary>
+    public SeqAe(IDevice device, Rng rng, NetworkConfig config, Func<IDevice, Rng, ILatentDynamics> dynamics, bool predictive = true)
+        : base(device)
     {
         Config = config;
         Predictive = predictive;
         Phi = AddChild("enc", new Encoder(device, rng, config.ChannelsX, config.ImageSize, config.LatentSize, config.WidthFactor, config.BlockCount));
+        Dynamics = dynamics(device, rng);
+        if (Dynamics is Module parameters)
+            AddInline(parameters);
         Psi = AddChild("dec", new Decoder(device, rng, config.LatentSize, config.ChannelsX, config.WidthFactor, config.BlockCount, config.BottomWidth));
     }
 
@@ -40,6 +55,8 @@ public sealed class SeqAe : Module
     public Encoder Phi { get; }
 
     public Decoder Psi { get; }
+
+    public ILatentDynamics Dynamics { get; }
 
     /// <summary>Φ for every frame: xs [n, t, c, s, s] → H [n, t, dim_m, dim_a].</summary>
     public Tensor Encode(Tensor xs)
@@ -69,16 +86,15 @@ public sealed class SeqAe : Module
         int total = xs.Shape[1];
         if (conditioningFrames < 2 || conditioningFrames > total)
             throw new ArgumentException($"T_cond must be in [2, T = {total}], got {conditioningFrames}.");
-        var h = Encode(Layout.Slice(xs, 1, 0, conditioningFrames));
-        var mStar = LeastSquaresTransition.Fit(h);
+        var forecast = Infer(Layout.Slice(xs, 1, 0, conditioningFrames));
+        var h = forecast.H;
 
         int rolls = Predictive ? total - conditioningFrames : total - 1;
-        var start = Layout.Slice(h, 1, Predictive ? conditioningFrames - 1 : 0, 1);
         var parts = new List<Tensor>();
         if (reconstruct)
-            parts.Add(Predictive ? h : start);
+            parts.Add(Predictive ? h : Layout.Slice(h, 1, 0, 1));
         if (rolls > 0)
-            parts.Add(LeastSquaresTransition.Rollout(start, mStar, rolls));
+            parts.Add(Predictive ? forecast.Rollout(rolls) : forecast.RolloutFromFirstFrame(rolls));
         if (parts.Count == 0)
             throw new ArgumentException($"Nothing to predict: T = {total}, T_cond = {conditioningFrames} and no reconstruction.");
         var latents = parts.Count == 1 ? parts[0] : Layout.Concat(parts, axis: 1);
@@ -87,22 +103,24 @@ public sealed class SeqAe : Module
         var target = reconstruct ? xs : Layout.Slice(xs, 1, Predictive ? conditioningFrames : 1, rolls);
         int frames = prediction.Shape[0] * prediction.Shape[1];
         var loss = Elementwise.Scale(Losses.SumSquaredError(prediction, target), 1f / frames);
-        return new SeqLoss(loss, h, mStar, latents, prediction);
+        return new SeqLoss(loss, h, forecast.Transition, latents, prediction);
     }
 
+    /// <summary>The latents of the conditioning frames xsCond [n, T_cond, c, s, s] and the dynamics inferred from them.</summary>
+    public LatentForecast Infer(Tensor xsCond) => Dynamics.Infer(xsCond, Encode(xsCond));
+
     /// <summary>
-    /// Predicts <paramref name="rolls"/> frames after the conditioning frames xsCond [n, T_cond, c, s, s] with M* fitted on
-    /// them, or with <paramref name="transition"/> [n, a, a] when given (the equivariance test swaps M* between sequences).
-    /// Returns the frames [n, rolls, c, s, s] and the fitted M*.
+    /// Predicts <paramref name="rolls"/> frames after the conditioning frames xsCond [n, T_cond, c, s, s]. Returns the
+    /// frames [n, rolls, c, s, s] and the forecast they were decoded from (whose transitions the equivariance test swaps).
     /// </summary>
-    public (Tensor Frames, Tensor MStar) Predict(Tensor xsCond, int rolls, Tensor? transition = null)
+    public (Tensor Frames, LatentForecast Forecast) Predict(Tensor xsCond, int rolls)
     {
-        var h = Encode(xsCond);
-        var mStar = LeastSquaresTransition.Fit(h);
-        var last = Layout.Slice(h, 1, h.Shape[1] - 1, 1);
-        var frames = Decode(LeastSquaresTransition.Rollout(last, transition ?? mStar, rolls));
-        return (frames, mStar);
+        var forecast = Infer(xsCond);
+        return (Predict(forecast, rolls), forecast);
     }
+
+    /// <summary>The <paramref name="rolls"/> frames [n, rolls, c, s, s] a forecast decodes to.</summary>
+    public Tensor Predict(LatentForecast forecast, int rolls) => Decode(forecast.Rollout(rolls));
 
     private void CheckFrames(Tensor xs, string op)
     {

@@ -20,7 +20,7 @@ public static class ConfigReader
         int? predicted = root.Has("T_pred") ? root.Int("T_pred") : null;
 
         var data = ParseData(root.Child("train_data"));
-        var model = ParseModel(root.Child("model"));
+        var model = ParseModel(root.Child("model"), conditioning);
         var loop = root.Child("training_loop");
         loop.Ignore("fn");
         string loopName = loop.String("name", "loop_seqmodel");
@@ -29,6 +29,8 @@ public static class ConfigReader
         var loopArgs = loop.Child("args");
         int decay = loopArgs.Int("lr_decay_iter");
         int reconstruction = loopArgs.Int("reconst_iter", 0);
+        if (reconstruction > 0 && model.Kind == ModelKind.HigherOrder)
+            throw new ConfigException($"{source}: training_loop.args.reconst_iter must be 0 for SeqAEHOLSTSQ (the reference's loss raises NotImplementedError for reconstruction).");
         loopArgs.RejectUnknownKeys(Hint);
         loop.RejectUnknownKeys(Hint);
 
@@ -101,21 +103,20 @@ public static class ConfigReader
         return data;
     }
 
-    private static ModelConfig ParseModel(YamlConfigNode node)
+    private static ModelConfig ParseModel(YamlConfigNode node, int conditioning)
     {
         node.Ignore("fn");
         string name = node.String("name");
-        var kind = name switch
-        {
-            "SeqAELSTSQ" => ModelKind.LeastSquares,
-            _ => throw new ConfigException($"{node.File}: model.name '{name}' is not supported yet; Msp trains SeqAELSTSQ."),
-        };
+        if (!ModelConfig.KindsByReferenceClass.TryGetValue(name, out var kind))
+            throw new ConfigException($"{node.File}: model.name '{name}' is not supported; Msp trains " +
+                                      $"{string.Join(", ", ModelConfig.KindsByReferenceClass.Keys)} (the reference's SimCLR and CPC models are not implemented).");
         var args = node.Child("args");
         int kernelSize = args.Int("kernel_size", 3);
         if (kernelSize != 3)
             throw new ConfigException($"{node.File}: model.args.kernel_size must be 3 (the reference's only tested value), got {kernelSize}.");
         if (args.Bool("change_of_basis", false))
             throw new ConfigException($"{node.File}: model.args.change_of_basis is not supported.");
+        // alignment only changes how the reported loss_bd averages over the batch; Msp reports the per-sequence mean.
         args.Ignore("alignment");
         var network = new NetworkConfig(
             DimM: Positive(args, "dim_m"),
@@ -128,7 +129,31 @@ public static class ConfigReader
             throw new ConfigException($"{node.File}: bottom_width · 2^n_blocks must be the image size {network.ImageSize}, got {network.BottomWidth}·2^{network.BlockCount}.");
         if ((int)(32 * network.WidthFactor) < 1)
             throw new ConfigException($"{node.File}: model.args.k = {network.WidthFactor} leaves no channels (int(32·k) must be ≥ 1).");
-        var model = new ModelConfig(kind, network, args.Bool("predictive", true));
+        bool predictive = args.Bool("predictive", true);
+        if (!predictive && kind is not (ModelKind.LeastSquares or ModelKind.FixedBlocks))
+            throw new ConfigException($"{node.File}: model.args.predictive: False is implemented for SeqAELSTSQ and SeqAEMultiLSTSQ only (the reconstruction model); {name} predicts from the last conditioning frame.");
+        var model = new ModelConfig(kind, network, predictive, ConditioningFrames: conditioning);
+        switch (kind)
+        {
+            case ModelKind.FixedBlocks:
+                int blocks = Positive(args, "K", 8);
+                if (network.DimA % blocks != 0)
+                    throw new ConfigException($"{node.File}: model.args.K = {blocks} must divide dim_a = {network.DimA} (the blocks are equal).");
+                model = model with { Blocks = blocks };
+                break;
+            case ModelKind.HigherOrder:
+                int order = args.Int("n_order", 2);
+                if (order != 2)
+                    throw new ConfigException($"{node.File}: model.args.n_order must be 2, got {order} (the reference's rollout and internal loss are written for the second order).");
+                if (conditioning < HigherOrderDynamics.MinimumFrames)
+                    throw new ConfigException($"{node.File}: SeqAEHOLSTSQ needs T_cond ≥ {HigherOrderDynamics.MinimumFrames} (per-step transitions, the first dropped, and at least one pair of them), got {conditioning}.");
+                break;
+            case ModelKind.NeuralTransition:
+                int window = args.Int("T_cond", 2);
+                if (window != conditioning)
+                    throw new ConfigException($"{node.File}: model.args.T_cond ({window}) must equal T_cond ({conditioning}): the network reads exactly that many latents (the reference asserts it).");
+                break;
+        }
         args.RejectUnknownKeys(Hint);
         node.RejectUnknownKeys(Hint);
         return model;

@@ -41,7 +41,7 @@ public sealed class TrainedRun : IDisposable
         if (!File.Exists(configPath) || !File.Exists(modelPath))
             throw new ConfigException($"{full} is not a run folder: it needs {RunDirectory.ConfigFileName} and {Checkpoint.ModelFileName}, written by `msp train`.");
         var config = ConfigReader.Parse(File.ReadAllText(configPath), configPath);
-        var model = new SeqAe(device, new Rng((ulong)config.Seed), config.Model.Network, config.Model.Predictive);
+        var model = config.Model.Build(device, config.Seed);
         try
         {
             model.LoadState(Safetensors.Read(modelPath).Tensors, modelPath);

@@ -29,7 +29,7 @@ public sealed class Trainer : IDisposable
         Device = device;
         if (trainData.Frames <= config.ConditioningFrames && config.ReconstructionSteps < config.MaxIteration && config.Model.Predictive)
             throw new ArgumentException($"{config.Source}: sequences of T = {trainData.Frames} frames leave nothing to predict after T_cond = {config.ConditioningFrames}.");
-        Model = new SeqAe(device, new Rng((ulong)config.Seed), config.Model.Network, config.Model.Predictive);
+        Model = config.Model.Build(device, config.Seed);
         Optimizer = new Adam(Model.NamedParameters().ToList());
         _sampler = new BatchSampler(trainData, config.BatchSize, (ulong)config.Seed);
         _batch = new float[_sampler.BatchFloats];
@@ -81,15 +81,13 @@ public sealed class Trainer : IDisposable
             ["seed"] = Config.Seed.ToString(CultureInfo.InvariantCulture),
         });
 
-    /// <summary>The reference's reported diagnostics (loss_bd, loss_orth, internal losses) on the current batch.</summary>
-    public LatentReport Diagnose()
+    /// <summary>The reference's reported diagnostics (loss_bd, loss_orth, internal losses) on the current batch; null
+    /// for a model without a transition matrix.</summary>
+    public LatentReport? Diagnose()
     {
         using var scope = new TensorScope();
         using var noGrad = Tape.NoGrad();
-        var h = Model.Encode(Ops.Layout.Slice(_batchTensor, 1, 0, Config.ConditioningFrames));
-        var mStar = LeastSquaresTransition.Fit(h);
-        var (n, t, m, a) = LeastSquaresTransition.Dims(h);
-        return LatentDiagnostics.Compute(h.ToArray(), n, t, m, a, mStar.ToArray());
+        return Model.Infer(Ops.Layout.Slice(_batchTensor, 1, 0, Config.ConditioningFrames)).Diagnose();
     }
 
     public void Dispose()

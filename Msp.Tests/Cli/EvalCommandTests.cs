@@ -140,4 +140,28 @@ public sealed class EvalCommandTests
         Assert.That(code, Is.EqualTo(2));
         Assert.That(error, Does.Contain("--threshold"));
     }
+
+    [Test]
+    public void Analyses_of_M_are_refused_for_a_model_without_one_and_the_rest_work()
+    {
+        string folder = Path.Combine(_folder, "neural-trans");
+        TinyRun.Create(folder, Msp.Core.Training.ModelKind.NeuralTransition);
+        foreach (var command in new[] { new[] { "eval", "equivariance", "--run", folder }, ["eval", "sbd", "--run", folder], ["generate", "--run", folder] })
+        {
+            var (code, _, error) = CliRunner.Run(command);
+            Assert.That(code, Is.EqualTo(2), string.Join(" ", command));
+            Assert.That(error, Does.Contain("no transition matrix M"), string.Join(" ", command));
+        }
+        var (predictCode, _, predictError) = CliRunner.Run("eval", "predict", "--run", folder, "--horizon", "2", "--sequences", "4");
+        Assert.That(predictCode, Is.Zero, predictError);
+    }
+
+    [Test]
+    public void Sbd_reads_Neural_M_star_from_its_conditioning_frames()
+    {
+        string folder = Path.Combine(_folder, "neuralM");
+        TinyRun.Create(folder, Msp.Core.Training.ModelKind.NeuralM);
+        var (code, _, error) = CliRunner.Run("eval", "sbd", "--run", folder, "--sequences", "8", "--epochs", "1", "--restarts", "1");
+        Assert.That(code, Is.Zero, error);
+    }
 }

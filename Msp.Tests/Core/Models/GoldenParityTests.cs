@@ -60,7 +60,7 @@ public sealed class GoldenParityTests(DeviceKind kind)
                 errors.Add($"{name}: {error:E2} > {tolerance:E0}");
         }
         Compare("H", outputs["H"].Data, result.H.ToArray(), OutputTolerance);
-        Compare("M_star", outputs["M_star"].Data, result.MStar.ToArray(), OutputTolerance);
+        Compare("M_star", outputs["M_star"].Data, result.MStar!.ToArray(), OutputTolerance);
         Compare("H_pred", outputs["H_pred"].Data, result.HPred.ToArray(), OutputTolerance);
         Compare("x_pred", outputs["x_pred"].Data, result.Prediction.ToArray(), OutputTolerance);
         Compare("loss", outputs["loss"].Data, [result.Loss.Item()], OutputTolerance);

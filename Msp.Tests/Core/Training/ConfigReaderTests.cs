@@ -16,7 +16,8 @@ public sealed class ConfigReaderTests
         Assert.Multiple(() =>
         {
             Assert.That(config.BatchSize, Is.Positive);
-            Assert.That(config.TrainData.Frames, Is.GreaterThan(config.ConditioningFrames));
+            // A predictive model needs frames after the conditioning ones; the reconstruction model fits on all of them.
+            Assert.That(config.TrainData.Frames, Is.GreaterThanOrEqualTo(config.ConditioningFrames + (config.Model.Predictive ? 1 : 0)));
             Assert.That(config.Text, Is.Not.Empty);
         });
     }
@@ -35,6 +36,29 @@ public sealed class ConfigReaderTests
             Assert.That(config.LearningRateAt(40000), Is.EqualTo(1e-4).Within(1e-19));
             Assert.That(config.TrainData.OnlyDigit4, Is.True);
             Assert.That(config.TrainData.AngleVelocity, Is.EqualTo((-0.5f, 0.5f)));
+        });
+    }
+
+    [TestCase("mnist", ModelKind.LeastSquares, 1)]
+    [TestCase("mnist-lstsq-multi", ModelKind.FixedBlocks, 8)]
+    [TestCase("mnist-lstsq-rec", ModelKind.LeastSquares, 1)]
+    [TestCase("mnist-neuralM", ModelKind.NeuralM, 1)]
+    [TestCase("mnist-neural-trans", ModelKind.NeuralTransition, 1)]
+    [TestCase("mnist-accl-holstsq", ModelKind.HigherOrder, 1)]
+    [TestCase("mnist-accl-neural-trans", ModelKind.NeuralTransition, 1)]
+    public void The_variant_configs_read_as_the_reference_configs_of_the_same_name(string name, ModelKind kind, int blocks)
+    {
+        var config = ConfigLibrary.Load(name);
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.Model.Kind, Is.EqualTo(kind));
+            Assert.That(config.Model.Blocks, Is.EqualTo(blocks));
+            Assert.That(config.Model.ConditioningFrames, Is.EqualTo(config.ConditioningFrames));
+            Assert.That(config.Model.Network.WidthFactor, Is.EqualTo(2f));
+            // The reference trains both neural baselines on reconstruction plus prediction for the whole run.
+            Assert.That(config.ReconstructionSteps, Is.EqualTo(kind is ModelKind.NeuralM or ModelKind.NeuralTransition ? config.MaxIteration : 0));
+            Assert.That(config.Model.Predictive, Is.EqualTo(name != "mnist-lstsq-rec"));
+            Assert.That(config.ConditioningFrames, Is.EqualTo(name.StartsWith("mnist-accl", StringComparison.Ordinal) ? 5 : name == "mnist-lstsq-rec" ? 3 : 2));
         });
     }
 
@@ -80,6 +104,17 @@ public sealed class ConfigReaderTests
         yield return new TestCaseData(Mnist.Replace("T_pred: 1", "T_pred: 4"), "T_cond (2) + T_pred (4) must equal train_data.args.T (3)").SetName("inconsistent frames");
         yield return new TestCaseData(Mnist.Replace("    only_use_digit4", "    colour: red\n    only_use_digit4"), "unknown key 'train_data.args.colour'").SetName("unknown data key");
         yield return new TestCaseData("batchsize: [", "not valid YAML").SetName("broken yaml");
+        yield return new TestCaseData(Mnist.Replace("SeqAELSTSQ", "SeqAEMultiLSTSQ").Replace("    predictive: True", "    K: 3"),
+            "model.args.K = 3 must divide dim_a = 16").SetName("blocks that do not divide dim_a");
+        yield return new TestCaseData(Mnist.Replace("SeqAELSTSQ", "SeqAEHOLSTSQ"), "SeqAEHOLSTSQ needs T_cond ≥ 4").SetName("second order with 2 frames");
+        yield return new TestCaseData(Mnist.Replace("SeqAELSTSQ", "SeqAEHOLSTSQ").Replace("    predictive: True", "    n_order: 3"),
+            "n_order must be 2").SetName("third order");
+        yield return new TestCaseData(Mnist.Replace("SeqAELSTSQ", "SeqAENeuralTransition").Replace("    predictive: True", "    T_cond: 5"),
+            "model.args.T_cond (5) must equal T_cond (2)").SetName("neural transition window");
+        yield return new TestCaseData(Mnist.Replace("SeqAELSTSQ", "SeqAENeuralM").Replace("predictive: True", "predictive: False"),
+            "predictive: False is implemented for SeqAELSTSQ and SeqAEMultiLSTSQ only").SetName("non-predictive Neural M*");
+        yield return new TestCaseData(ConfigLibrary.ReadText("mnist-accl-holstsq").Text.Replace("reconst_iter: 0", "reconst_iter: 5"),
+            "reconst_iter must be 0 for SeqAEHOLSTSQ").SetName("second order with reconstruction");
         yield return new TestCaseData("- 1\n- 2\n", "must be a YAML mapping").SetName("not a mapping");
         yield return new TestCaseData(Mnist.Replace("k: 2.", "k: 0.01"), "leaves no channels").SetName("width factor too small");
     }

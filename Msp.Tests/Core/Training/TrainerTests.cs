@@ -1,4 +1,8 @@
+using Msp.Core.Autodiff;
 using Msp.Core.Data;
+using Msp.Core.Models;
+using Msp.Core.Ops;
+using Msp.Core.Tensors;
 using Msp.Core.Training;
 using Msp.Tests.Support;
 
@@ -81,5 +85,61 @@ public sealed class TrainerTests : TempFolderTests
         // The loss starts near the error of a grey frame (sigmoid(≈0) = 0.5 everywhere: ≈ 3·1024·0.25 ≈ 700) and
         // falls quickly once the decoder learns the dark background; 60 steps must at least halve it.
         Assert.That(losses.TakeLast(10).Average(), Is.LessThan(0.5 * losses.Take(3).Average()));
+    }
+
+    private static IEnumerable<ModelKind> Variants() => [ModelKind.FixedBlocks, ModelKind.HigherOrder, ModelKind.NeuralM, ModelKind.NeuralTransition];
+
+    [TestCaseSource(nameof(Variants))]
+    public void Each_variant_trains_on_its_tiny_config_and_its_run_folder_reopens_with_the_same_predictions(ModelKind kind)
+    {
+        var config = ConfigReader.Parse(TinyRun.ConfigText(kind), $"tiny {kind}") with { LearningRate = 3e-3 };
+        var (train, test) = TrainingData.Create(config, dataRoot: null);
+        float[] predicted;
+        using (var trainer = new Trainer(config with { BatchSize = 8 }, TestDevices.Cpu, train))
+        {
+            var losses = Enumerable.Range(0, 30).Select(_ => trainer.TrainStep().Loss).ToArray();
+            Assert.That(losses, Is.All.Matches<float>(float.IsFinite));
+            // From ≈ 700 (a grey frame) the decoder learns the dark background within a few dozen steps, whatever the dynamics.
+            Assert.That(losses.TakeLast(5).Average(), Is.LessThan(0.7 * losses.Take(3).Average()), string.Join(", ", losses));
+            var report = trainer.Diagnose();
+            Assert.That(report is null, Is.EqualTo(kind == ModelKind.NeuralTransition), "diagnostics exist exactly when there is an M");
+            if (report is not null)
+                Assert.That(new[] { report.LossBlockDiagonal, report.LossOrthogonal, report.LossInternal0, report.LossInternalT }, Is.All.Matches<double>(double.IsFinite));
+            RunDirectory.Prepare(Folder, TinyRun.ConfigText(kind), resume: false);
+            trainer.SaveCheckpoint(Folder);
+            predicted = Predict(trainer.Model, test, config);
+        }
+        using var run = TrainedRun.Open(Folder, TestDevices.Cpu);
+        Assert.That(run.Config.Model.Kind, Is.EqualTo(kind));
+        Assert.That(Predict(run.Model, test, config), Is.EqualTo(predicted), "the reopened model predicts as the trained one");
+    }
+
+    [Test]
+    public void The_reconstruction_model_re_predicts_its_frames_from_the_first_one()
+    {
+        // lstsq_rec: T_cond = T = 3, predictive: False; the loss compares frames 2 and 3 with H_1·M*, H_1·M*².
+        string text = ConfigLibrary.ReadText("tiny").Text.Replace("T_cond: 2\nT_pred: 1\n", "T_cond: 3\nT_pred: 0\n", StringComparison.Ordinal)
+            .Replace("    k: 0.125\n", "    k: 0.125\n    predictive: False\n", StringComparison.Ordinal);
+        var config = ConfigReader.Parse(text, "tiny rec");
+        Assert.That((config.ConditioningFrames, config.Model.Predictive, config.Eval.ConditioningFrames), Is.EqualTo((3, false, 2)));
+        using var trainer = new Trainer(config, TestDevices.Cpu, TrainingData.Create(config, dataRoot: null).Train);
+        using var scope = new TensorScope();
+        var xs = RandomData.Tensor(TestDevices.Cpu, 2, 2, 3, 3, 32, 32);
+        var result = trainer.Model.Loss(xs, 3);
+        Assert.That(result.Prediction.Shape, Is.EqualTo(new Shape(2, 2, 3, 32, 32)));
+        var forecast = trainer.Model.Infer(xs);
+        var expected = trainer.Model.Decode(LeastSquaresTransition.Rollout(Layout.Slice(forecast.H, 1, 0, 1), forecast.Transition!, 2));
+        Assert.That(result.Prediction.ToArray(), Is.EqualTo(expected.ToArray()));
+        Assert.That(float.IsFinite(trainer.TrainStep().Loss), Is.True);
+    }
+
+    private static float[] Predict(SeqAe model, ISequenceDataset test, TrainConfig config)
+    {
+        var batch = new float[4 * test.Frames * 3 * 32 * 32];
+        test.FillBatch([0, 1, 2, 3], 5, 0, batch);
+        using var scope = new TensorScope();
+        using var noGrad = Tape.NoGrad();
+        var xs = Tensor.FromArray(batch, new Shape(4, test.Frames, 3, 32, 32), TestDevices.Cpu);
+        return model.Predict(Layout.Slice(xs, 1, 0, config.Eval.ConditioningFrames), 2).Frames.ToArray();
     }
 }

@@ -21,7 +21,7 @@ public static class EvalCommand
     internal sealed record EquivarianceOptions(string Run, int? Horizon, int? Batches, DeviceKind Accelerator, string? DataRoot = null);
 
     /// <summary>Held-out sequences per factor in the disentanglement analysis after `eval sbd`.</summary>
-    private const int FactorSequences = 256;
+    private const int SequencesPerFactor = 256;
 
     internal sealed record SbdCommandOptions(string Run, int Sequences, int Epochs, ulong? Seed, int Restarts, double Threshold, DeviceKind Accelerator,
         string? DataRoot = null);
@@ -151,7 +151,7 @@ public static class EvalCommand
         console.WriteLine($"Wrote {BlockDiagonalizationOutput.JsonFileName}, {BlockDiagonalizationOutput.HeatmapFileName} and {BlockDiagonalizationOutput.LossFileName} to {folder}.");
 
         // Disentanglement: sequences in which only one factor moves, seen through the change of basis just found.
-        var report = Disentanglement.Run(run.Model, result, action => run.TestData(data.Frames, actions: [action]), FactorSequences,
+        var report = Disentanglement.Run(run.Model, result, TrainingData.MovingFactors(run.Config.TrainData), action => run.TestData(data.Frames, actions: [action]), SequencesPerFactor,
             run.Config.Eval.BatchSize, seed + 3000, device);
         Disentanglement.Write(folder, report);
         console.WriteLine(report.ToText());

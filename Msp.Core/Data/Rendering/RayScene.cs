@@ -25,16 +25,19 @@ public sealed record PlanePrimitive(Vector3 Point, Vector3 Normal, Vector3 Albed
 
 public sealed record SpherePrimitive(Vector3 Center, float Radius, Vector3 Albedo) : Primitive(Albedo)
 {
-    public override (float Distance, Vector3 Normal)? Intersect(Vector3 origin, Vector3 direction, float minimum)
+    public override (float Distance, Vector3 Normal)? Intersect(Vector3 origin, Vector3 direction, float minimum) =>
+        Hit(Center, Radius, origin, direction, minimum);
+
+    internal static (float Distance, Vector3 Normal)? Hit(Vector3 center, float radius, Vector3 origin, Vector3 direction, float minimum)
     {
-        var offset = origin - Center;
-        float b = Vector3.Dot(offset, direction), c = offset.LengthSquared() - Radius * Radius;
+        var offset = origin - center;
+        float b = Vector3.Dot(offset, direction), c = offset.LengthSquared() - radius * radius;
         float discriminant = b * b - c;
         if (discriminant < 0)
             return null;
         float root = MathF.Sqrt(discriminant);
         float t = -b - root > minimum ? -b - root : -b + root;
-        return t > minimum ? (t, Vector3.Normalize(origin + t * direction - Center)) : null;
+        return t > minimum ? (t, Vector3.Normalize(origin + t * direction - center)) : null;
     }
 }
 
@@ -122,7 +125,7 @@ public sealed record CapsulePrimitive(Vector3 Start, Vector3 End, float Radius, 
             }
         }
         foreach (var center in (ReadOnlySpan<Vector3>)[Start, End])
-            if (new SpherePrimitive(center, Radius, Albedo).Intersect(origin, direction, minimum) is { } hit
+            if (SpherePrimitive.Hit(center, Radius, origin, direction, minimum) is { } hit
                 && (best is null || hit.Distance < best.Value.Distance))
                 best = hit;
         return best;
@@ -138,15 +141,17 @@ public sealed class RayScene
 {
     private const float SurfaceOffset = 1e-3f;
 
+    private readonly Primitive[] _primitives;
+
     public RayScene(IReadOnlyList<Primitive> primitives, Vector3 towardsLight, float ambient, Vector3 background)
     {
-        Primitives = primitives;
+        _primitives = [.. primitives];
         TowardsLight = Vector3.Normalize(towardsLight);
         Ambient = ambient;
         Background = background;
     }
 
-    public IReadOnlyList<Primitive> Primitives { get; }
+    public IReadOnlyList<Primitive> Primitives => _primitives;
 
     /// <summary>Unit vector from the surface towards the light.</summary>
     public Vector3 TowardsLight { get; }
@@ -213,7 +218,8 @@ public sealed class RayScene
     {
         (float Distance, Vector3 Normal) best = (float.PositiveInfinity, Vector3.Zero);
         Primitive? nearest = null;
-        foreach (var primitive in Primitives)
+        // A plain loop over the array: an interface enumerator would allocate once per ray.
+        foreach (var primitive in _primitives)
             if (primitive.Intersect(origin, direction, minimum) is { } hit && hit.Distance < best.Distance)
                 (best, nearest) = (hit, primitive);
         return (best, nearest);

@@ -163,9 +163,9 @@ public static class EvalCommand
     internal static ulong EvaluationSeed(TrainConfig config) => (ulong)config.Seed + 1000;
 
     /// <summary>The run's held-out sequences of <paramref name="frames"/> frames, every batch sharing one transition.</summary>
-    internal static SequentialMnist SharedTransitionData(TrainedRun run, int frames) =>
-        run.TestData(frames, sharedTransition: true) as SequentialMnist
-        ?? throw new UsageException($"{run.Config.Source}: only Sequential MNIST can draw batches that share one transition.");
+    internal static ISharedTransitionDataset SharedTransitionData(TrainedRun run, int frames) =>
+        run.TestData(frames, sharedTransition: true) as ISharedTransitionDataset
+        ?? throw new UsageException($"{run.Config.Source}: {run.Config.TrainData.Name} cannot draw batches that share one transition.");
 
     internal static int CheckHorizon(int horizon) =>
         horizon >= 1 ? horizon : throw new UsageException($"--horizon {horizon}: give at least 1 frame to predict.");

@@ -24,7 +24,7 @@ public sealed record FactorRole(int[]? HeldValues)
 /// held factors draw one value. Frame t is the image at the factors' values at t. With SharedTransition every
 /// sequence of a batch has the same velocities (position −1's draw), the equivariance test's batches.
 /// </summary>
-public sealed class FactorSequences : ISequenceDataset
+public sealed class FactorSequences : ISharedTransitionDataset
 {
     public FactorSequences(IFactorImages images, IReadOnlyList<FactorRole> roles, int frames, IReadOnlySet<int> activeFactors,
         int count, bool sharedTransition = false, bool forceMoving = false)
@@ -72,6 +72,11 @@ public sealed class FactorSequences : ISequenceDataset
 
     public FactorSequences WithSharedTransition() =>
         new(Images, Roles, Frames, ActiveFactors, Count, sharedTransition: true, ForceMoving);
+
+    /// <summary>Each sequence's factor velocities, from its first two frames' values.</summary>
+    public string[] DescribeTransitions(ReadOnlySpan<int> items, ulong seed, long step) =>
+        DrawBatch(items.Length, seed, step).Select(values => "velocities " + string.Join(", ",
+            Enumerable.Range(0, Roles.Count).Select(f => Frames > 1 ? values[1, f] - values[0, f] : 0))).ToArray();
 
     /// <summary>The velocity of each factor (0 for held and inactive ones), as gen_v draws it.</summary>
     public int[] DrawVelocities(Rng rng)

@@ -10,7 +10,7 @@ namespace Msp.Core.Data;
 /// formulas and order, but come from <see cref="Rng"/> (one stream per sequence, derived from seed, step and batch
 /// position) instead of NumPy's global generator, so batches are reproducible whatever the thread count.
 /// </summary>
-public sealed class SequentialMnist : ISequenceDataset
+public sealed class SequentialMnist : ISharedTransitionDataset
 {
     public const int ImageSide = 32;
     public const int Channels = 3;
@@ -51,6 +51,11 @@ public sealed class SequentialMnist : ISequenceDataset
     }
 
     public SequentialMnistConfig Config { get; }
+
+    public bool SharedTransition => Config.SharedTransition;
+
+    public string[] DescribeTransitions(ReadOnlySpan<int> items, ulong seed, long step) =>
+        DrawBatch(items, seed, step).Select(p => p.Transition.ToString()).ToArray();
 
     /// <summary>MNIST-bg's background images; null for plain Sequential MNIST.</summary>
     public MnistBackgrounds? Backgrounds { get; }

@@ -28,7 +28,7 @@ public static class DataPreview
                     values[g] = g == f ? v : baseValues[g];
                 var image = new float[frameSize];
                 images.Render(values, image);
-                row[v] = AsRgb(image, images.Channels);
+                row[v] = ImageGrid.AsRgb(image, images.Channels);
             }
             rows.Add(row);
         }
@@ -42,9 +42,6 @@ public static class DataPreview
         var batch = new float[count * sequenceSize];
         data.FillBatch(Enumerable.Range(0, count).Select(i => i % data.Count).ToArray(), seed, 0, batch);
         return Enumerable.Range(0, count).Select(i => (IReadOnlyList<float[]?>)Enumerable.Range(0, data.Frames)
-            .Select(t => (float[]?)AsRgb(batch.AsSpan(i * sequenceSize + t * frameSize, frameSize).ToArray(), data.Channels)).ToArray()).ToList();
+            .Select(t => (float[]?)ImageGrid.AsRgb(batch.AsSpan(i * sequenceSize + t * frameSize, frameSize).ToArray(), data.Channels)).ToArray()).ToList();
     }
-
-    private static float[] AsRgb(float[] image, int channels) =>
-        channels == 3 ? image : [.. image, .. image, .. image];
 }

@@ -6,7 +6,7 @@ namespace Msp.Tests.Cli;
 
 /// <summary>
 /// A tiny network on the 3DShapes stand-in at 16×16: `msp train` trains and evaluates it, and `msp eval sbd` measures
-/// the disentanglement over 3DShapes' own moving factors (not Sequential MNIST's).
+/// the disentanglement over 3DShapes' own moving factors (not Sequential MNIST's); equivariance and generate work on it.
 /// </summary>
 public sealed class FactorDatasetRunTests
 {
@@ -69,6 +69,17 @@ public sealed class FactorDatasetRunTests
         var factors = json.RootElement.GetProperty("factors").EnumerateArray().Select(f => f.GetString()).ToArray();
         Assert.That(factors, Is.EqualTo(new[] { "floor_hue", "wall_hue", "object_hue", "scale", "orientation" }));
         Assert.That(printed, Does.Contain("floor_hue"));
+    }
+
+    [Test]
+    public void Equivariance_and_generate_draw_batches_that_share_one_factor_velocity()
+    {
+        string run = Path.Combine(_folder, "run");
+        var (code, _, error) = CliRunner.Run("eval", "equivariance", "--run", run, "--batches", "1");
+        Assert.That(code, Is.Zero, error);
+        (code, _, error) = CliRunner.Run("generate", "--run", run, "--sequences", "2");
+        Assert.That(code, Is.Zero, error);
+        Assert.That(File.Exists(Path.Combine(run, "eval", "generate", "sequence_1.png")));
     }
 
     [Test]

@@ -77,6 +77,17 @@ public sealed class FactorSequencesTests
     }
 
     [Test]
+    public void The_equivariance_check_accepts_shared_batches_and_rejects_independent_ones()
+    {
+        int[] items = [0, 1, 2, 3];
+        var shared = ThreeDimShapesLike(DatasetSplit.Train, 3, ThreeDimShapes.DefaultActiveFactors, shared: true);
+        Assert.That(() => Msp.Core.Evaluation.EquivarianceEvaluation.CheckSharedTransition(shared, items, 1, 0), Throws.Nothing);
+        var independent = ThreeDimShapesLike(DatasetSplit.Train, 3, ThreeDimShapes.DefaultActiveFactors);
+        Assert.That(() => Msp.Core.Evaluation.EquivarianceEvaluation.CheckSharedTransition(independent, items, 1, 0),
+            Throws.ArgumentException.With.Message.Contains("move differently"));
+    }
+
+    [Test]
     public void Held_smallnorb_factors_stay_put_and_elevation_and_azimuth_walk()
     {
         var data = SmallNorb.Sequences(new ValueImages(SmallNorb.Grid), DatasetSplit.Train, 6, SmallNorb.DefaultActiveFactors.ToHashSet());

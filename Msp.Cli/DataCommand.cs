@@ -60,7 +60,7 @@ public static class DataCommand
         {
             throw new UsageException($"Cannot write {path}: {e.Message}");
         }
-        console.WriteLine($"msp data preview: {data.Name} from {(root == DataConfig.EmbeddedRoot ? "the stand-in shipped with Msp" : root)} at {data.ImageSize}×{data.ImageSize}; {what}.");
+        console.WriteLine($"msp data preview: {data.Name} from {(root == DataConfig.EmbeddedRoot ? "what ships with Msp (root: embedded)" : root)} at {data.ImageSize}×{data.ImageSize}; {what}.");
         console.WriteLine($"Wrote {path}");
         return 0;
     }

@@ -19,7 +19,7 @@ public sealed record FactorRole(int[]? HeldValues)
 
 /// <summary>
 /// Sequences over a grid of factor values, as the reference's datasets/three_dim_shapes.py and small_norb.py make
-/// them: per walking factor with n values, velocity v uniform in {0, …, n div T} (at least 1 with ForceMoving), its
+/// them: per walking factor with n values, velocity v uniform in {0, …, n div T} (the reference's default, force_moving off), its
 /// sign flipped with probability ½, and start p uniform among the values that keep p + t·v on the grid for t &lt; T;
 /// held factors draw one value. Frame t is the image at the factors' values at t. With SharedTransition every
 /// sequence of a batch has the same velocities (position −1's draw), the equivariance test's batches.
@@ -27,7 +27,7 @@ public sealed record FactorRole(int[]? HeldValues)
 public sealed class FactorSequences : ISharedTransitionDataset
 {
     public FactorSequences(IFactorImages images, IReadOnlyList<FactorRole> roles, int frames, IReadOnlySet<int> activeFactors,
-        int count, bool sharedTransition = false, bool forceMoving = false)
+        int count, bool sharedTransition = false)
     {
         if (roles.Count != images.Grid.FactorCount)
             throw new ArgumentException($"Expected a role for each of the {images.Grid.FactorCount} factors ({images.Grid}), got {roles.Count}.");
@@ -46,7 +46,6 @@ public sealed class FactorSequences : ISharedTransitionDataset
         ActiveFactors = activeFactors;
         Count = count;
         SharedTransition = sharedTransition;
-        ForceMoving = forceMoving;
     }
 
     public IFactorImages Images { get; }
@@ -56,8 +55,6 @@ public sealed class FactorSequences : ISharedTransitionDataset
     public IReadOnlySet<int> ActiveFactors { get; }
 
     public bool SharedTransition { get; }
-
-    public bool ForceMoving { get; }
 
     /// <summary>Sequences per epoch; items carry no meaning here (every sequence is drawn afresh), as in the reference's __len__.</summary>
     public int Count { get; }
@@ -71,7 +68,7 @@ public sealed class FactorSequences : ISharedTransitionDataset
     public int Width => Images.Size;
 
     public FactorSequences WithSharedTransition() =>
-        new(Images, Roles, Frames, ActiveFactors, Count, sharedTransition: true, ForceMoving);
+        new(Images, Roles, Frames, ActiveFactors, Count, sharedTransition: true);
 
     /// <summary>Each sequence's factor velocities, from its first two frames' values.</summary>
     public string[] DescribeTransitions(ReadOnlySpan<int> items, ulong seed, long step) =>
@@ -85,9 +82,7 @@ public sealed class FactorSequences : ISharedTransitionDataset
         for (int f = 0; f < Roles.Count; f++)
             if (Roles[f].Walks && ActiveFactors.Contains(f))
             {
-                int values = Images.Grid.Values[f];
-                int low = ForceMoving ? 1 : 0, high = values / Frames;
-                int v = low > high ? 0 : low + rng.NextInt(high - low + 1);
+                int v = rng.NextInt(Images.Grid.Values[f] / Frames + 1);
                 velocities[f] = rng.NextDouble() > 0.5 ? -v : v;
             }
         return velocities;

@@ -43,7 +43,16 @@ public static class ThreeDimShapes
         FactorRole.Walk,
     ];
 
+    /// <summary>Sequences of the reference's split: train=True (the cube) or train=False (the other shapes).</summary>
     public static FactorSequences Sequences(IFactorImages images, DatasetSplit split, int frames, IReadOnlySet<int> activeFactors,
         bool sharedTransition = false) =>
         new(images, Roles(split), frames, activeFactors, split == DatasetSplit.Train ? TrainSequences : TestSequences, sharedTransition);
+
+    /// <summary>
+    /// Msp's evaluation set: <see cref="TestSequences"/> sequences of the cube, as the reference's notebooks
+    /// (extrp, equivariance_error, block_diagonalization) evaluate 3DShapes with train=True. The sequences are new draws
+    /// (the evaluation seeds differ from training's), but their frames come from the same 120,000 cube images.
+    /// </summary>
+    public static FactorSequences Evaluation(IFactorImages images, int frames, IReadOnlySet<int> activeFactors) =>
+        new(images, Roles(DatasetSplit.Train), frames, activeFactors, TestSequences);
 }

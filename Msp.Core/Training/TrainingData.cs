@@ -56,7 +56,7 @@ public static class TrainingData
         var images = FactorImages(config, root, DatasetSplit.Train);
         var active = data.ActiveActions.ToHashSet();
         return (ThreeDimShapes.Sequences(images, DatasetSplit.Train, data.Frames, active),
-            ThreeDimShapes.Sequences(images, DatasetSplit.Test, testFrames, active));
+            ThreeDimShapes.Evaluation(images, testFrames, active));
     }
 
     private static (ISequenceDataset, ISequenceDataset) SmallNorbSplits(TrainConfig config, string root, int testFrames)

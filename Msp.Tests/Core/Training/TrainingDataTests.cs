@@ -43,6 +43,18 @@ public sealed class TrainingDataTests
     }
 
     [Test]
+    public void The_3dshapes_evaluation_set_is_fresh_cube_sequences_as_the_reference_notebooks()
+    {
+        var (train, test) = TrainingData.Create(ConfigLibrary.Load("3dshapes-small"), dataRoot: null);
+        var evaluation = (FactorSequences)test;
+        Assert.Multiple(() =>
+        {
+            Assert.That(evaluation.Roles[ThreeDimShapes.ShapeFactor].HeldValues, Is.EqualTo(new[] { 0 }));
+            Assert.That((evaluation.Count, evaluation.Frames, train.Count), Is.EqualTo((ThreeDimShapes.TestSequences, 8, ThreeDimShapes.TrainSequences)));
+        });
+    }
+
+    [Test]
     public void A_missing_3dshapes_file_is_named_with_what_to_do()
     {
         var config = ConfigLibrary.Load("3dshapes-small");

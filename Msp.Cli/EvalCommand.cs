@@ -21,7 +21,7 @@ public static class EvalCommand
     internal sealed record EquivarianceOptions(string Run, int? Horizon, int? Batches, DeviceKind Accelerator, string? DataRoot = null);
 
     /// <summary>Held-out sequences per factor in the disentanglement analysis after `eval sbd`.</summary>
-    private const int FactorSequences = 256;
+    private const int SequencesPerFactor = 256;
 
     internal sealed record SbdCommandOptions(string Run, int Sequences, int Epochs, ulong? Seed, int Restarts, double Threshold, DeviceKind Accelerator,
         string? DataRoot = null);
@@ -153,7 +153,7 @@ public static class EvalCommand
         console.WriteLine($"Wrote {BlockDiagonalizationOutput.JsonFileName}, {BlockDiagonalizationOutput.HeatmapFileName} and {BlockDiagonalizationOutput.LossFileName} to {folder}.");
 
         // Disentanglement: sequences in which only one factor moves, seen through the change of basis just found.
-        var report = Disentanglement.Run(run.Model, result, action => run.TestData(data.Frames, actions: [action]), FactorSequences,
+        var report = Disentanglement.Run(run.Model, result, TrainingData.MovingFactors(run.Config.TrainData), action => run.TestData(data.Frames, actions: [action]), SequencesPerFactor,
             run.Config.Eval.BatchSize, seed + 3000, device);
         Disentanglement.Write(folder, report);
         console.WriteLine(report.ToText());
@@ -165,9 +165,9 @@ public static class EvalCommand
     internal static ulong EvaluationSeed(TrainConfig config) => (ulong)config.Seed + 1000;
 
     /// <summary>The run's held-out sequences of <paramref name="frames"/> frames, every batch sharing one transition.</summary>
-    internal static SequentialMnist SharedTransitionData(TrainedRun run, int frames) =>
-        run.TestData(frames, sharedTransition: true) as SequentialMnist
-        ?? throw new UsageException($"{run.Config.Source}: only Sequential MNIST can draw batches that share one transition.");
+    internal static ISharedTransitionDataset SharedTransitionData(TrainedRun run, int frames) =>
+        run.TestData(frames, sharedTransition: true) as ISharedTransitionDataset
+        ?? throw new UsageException($"{run.Config.Source}: {run.Config.TrainData.Name} cannot draw batches that share one transition.");
 
     /// <summary>Refuses, with the reason, an analysis of M on a model that has none (the neural transition).</summary>
     internal static void RequireTransition(TrainedRun run)

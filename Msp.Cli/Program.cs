@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(ForwardCommand.Build());
         root.Subcommands.Add(EvalCommand.Build());
         root.Subcommands.Add(GenerateCommand.Build());
+        root.Subcommands.Add(DataCommand.Build());
         root.Subcommands.Add(ReportCommand.Build());
         root.Subcommands.Add(CompareCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());

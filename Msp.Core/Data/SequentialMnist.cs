@@ -10,7 +10,7 @@ namespace Msp.Core.Data;
 /// formulas and order, but come from <see cref="Rng"/> (one stream per sequence, derived from seed, step and batch
 /// position) instead of NumPy's global generator, so batches are reproducible whatever the thread count.
 /// </summary>
-public sealed class SequentialMnist : ISequenceDataset
+public sealed class SequentialMnist : ISharedTransitionDataset
 {
     public const int ImageSide = 32;
     public const int Channels = 3;
@@ -25,27 +25,43 @@ public sealed class SequentialMnist : ISequenceDataset
     private const int Border = (ImageSide - DigitSide) / 2;
     private const int PixelsPerImage = ImageSide * ImageSide;
 
-    /// <summary>Digits as the reference's train/test sets give them, filtered to the 4s when the config says so.</summary>
-    public SequentialMnist(SequentialMnistConfig config, MnistDigits digits)
+    /// <summary>Sequential MNIST's factors and the reference's action index of each (active_actions).</summary>
+    public static readonly (string Name, int Action)[] Factors = [("rotation", 0), ("hue", 1), ("translation", 2)];
+
+    /// <summary>Digits as the reference's train/test sets give them, filtered to the 4s when the config says so; with
+    /// <paramref name="backgrounds"/>, MNIST-bg: digit i pasted over background i.</summary>
+    public SequentialMnist(SequentialMnistConfig config, MnistDigits digits, MnistBackgrounds? backgrounds = null)
     {
         config.Validate();
         Config = config;
+        Backgrounds = backgrounds;
         Digits = config.OnlyUseDigit4 ? digits.WithLabel(4) : digits;
         if (Digits.Count == 0)
             throw new ArgumentException($"Sequential MNIST has no digits to draw from (OnlyUseDigit4 = {config.OnlyUseDigit4}).");
     }
 
     /// <summary>The embedded digits' <paramref name="split"/>, as documented at <see cref="EmbeddedTrainFours"/>.</summary>
-    public static SequentialMnist FromEmbedded(SequentialMnistConfig config, DatasetSplit split)
+    public static SequentialMnist FromEmbedded(SequentialMnistConfig config, DatasetSplit split, MnistBackgrounds? backgrounds = null)
     {
         var all = MnistDigits.LoadEmbedded();
         var pool = config.OnlyUseDigit4 ? all.WithLabel(4) : all;
         int trainCount = config.OnlyUseDigit4 ? EmbeddedTrainFours : EmbeddedTrainDigits;
         var digits = split == DatasetSplit.Train ? pool.Slice(0, trainCount) : pool.Slice(trainCount, pool.Count - trainCount);
-        return new SequentialMnist(config, digits);
+        return new SequentialMnist(config, digits, backgrounds);
     }
 
     public SequentialMnistConfig Config { get; }
+
+    public bool SharedTransition => Config.SharedTransition;
+
+    public string[] DescribeTransitions(ReadOnlySpan<int> items, ulong seed, long step) =>
+        DrawBatch(items, seed, step).Select(p => p.Transition.ToString()).ToArray();
+
+    /// <summary>MNIST-bg's background images; null for plain Sequential MNIST.</summary>
+    public MnistBackgrounds? Backgrounds { get; }
+
+    /// <summary>The same digits and backgrounds under another config (e.g. with a shared transition).</summary>
+    public SequentialMnist With(SequentialMnistConfig config) => new(config, Digits, Backgrounds);
 
     public MnistDigits Digits { get; }
 
@@ -64,8 +80,7 @@ public sealed class SequentialMnist : ISequenceDataset
 
     /// <summary>The random stream of batch position <paramref name="position"/> at <paramref name="step"/>
     /// (position −1: the batch's shared transition). Independent of the order sequences are generated in.</summary>
-    public static Rng SequenceRng(ulong seed, long step, int position) =>
-        new(Mix(Mix(seed ^ Mix((ulong)step + 0x632BE59BD9B4E019UL)) ^ ((ulong)(long)position + 0x9E3779B97F4A7C15UL)));
+    public static Rng SequenceRng(ulong seed, long step, int position) => SequenceRandom.For(seed, step, position);
 
     /// <summary>A transition drawn as init_shared_transition_parameters draws it: angle velocity and acceleration,
     /// hue velocity and acceleration, start and end positions (for the velocity), translation acceleration.</summary>
@@ -131,7 +146,8 @@ public sealed class SequentialMnist : ISequenceDataset
 
     /// <summary>
     /// Renders one sequence into <paramref name="sequence"/> [T, 3, 32, 32]. Frame t: the digit warped by
-    /// get_RTmat(0, 0, angle_t, 32, 32, x_t, y_t) with cv2.warpPerspective, times the RGB of hue_t, over 255.
+    /// get_RTmat(0, 0, angle_t, 32, 32, x_t, y_t) with cv2.warpPerspective, times the RGB of hue_t, over 255;
+    /// with backgrounds, composited over the digit's background image.
     /// </summary>
     public void Render(SequenceParameters parameters, Span<float> sequence)
     {
@@ -140,6 +156,8 @@ public sealed class SequentialMnist : ISequenceDataset
         Span<float> digit = stackalloc float[PixelsPerImage];
         PreparedDigit(parameters.DigitIndex, digit);
         Span<float> warped = stackalloc float[PixelsPerImage];
+        Span<float> background = Backgrounds is null ? [] : stackalloc float[MnistBackgrounds.ImageSize];
+        Backgrounds?.Fill(parameters.DigitIndex, background);
         var transition = parameters.Transition;
         var actions = Config.ActiveActions;
         for (int t = 0; t < Config.FrameCount; t++)
@@ -158,7 +176,10 @@ public sealed class SequentialMnist : ISequenceDataset
             }
             var homography = ImageOps.RotationTranslation(angle, ImageSide, ImageSide, x, y);
             ImageOps.WarpPerspective(digit, ImageSide, ImageSide, homography, warped);
-            ImageOps.Colorize(warped, hue, sequence.Slice(t * FrameSize, FrameSize));
+            var frame = sequence.Slice(t * FrameSize, FrameSize);
+            ImageOps.Colorize(warped, hue, frame);
+            if (Backgrounds is not null)
+                MnistBackgrounds.Composite(background, frame);
         }
     }
 
@@ -204,12 +225,4 @@ public sealed class SequentialMnist : ISequenceDataset
 
     private (double X, double Y) Velocity((double X, double Y) start, (double X, double Y) end) =>
         ((end.X - start.X) / (Config.MaxFrameCount - 1), (end.Y - start.Y) / (Config.MaxFrameCount - 1));
-
-    /// <summary>The splitmix64 finaliser: a bijection that scatters nearby keys (seed, step, position) far apart.</summary>
-    private static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
 }

@@ -2,8 +2,9 @@ namespace Msp.Core.Data;
 
 /// <summary>
 /// Settings of the Sequential MNIST generator: the arguments of the reference's SequentialMNIST constructor
-/// (datasets/seq_mnist.py), whose key each property names, with the same defaults. The reference's label options and
-/// background images are not part of this generator, and its color_off argument is accepted there but never read.
+/// (datasets/seq_mnist.py), whose key each property names, with the same defaults. The reference's label options are
+/// not part of this generator, its background images (backgrnd) come as <see cref="MnistBackgrounds"/> beside this
+/// config, and its color_off argument is accepted there but never read.
 /// </summary>
 public sealed record SequentialMnistConfig
 {

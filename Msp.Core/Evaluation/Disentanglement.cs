@@ -59,19 +59,17 @@ public sealed record DisentanglementReport(string[] Factors, IReadOnlyList<int[]
 
 public static class Disentanglement
 {
-    /// <summary>Sequential MNIST's factors and the reference's action index of each (datasets/seq_mnist.py).</summary>
-    public static readonly (string Name, int Action)[] SequentialMnistFactors = [("rotation", 0), ("hue", 1), ("translation", 2)];
-
     /// <summary>
-    /// The report for Sequential MNIST's factors: <paramref name="sequences"/> held-out sequences per factor, drawn from
-    /// <paramref name="dataWithOnly"/>(action) (the factor alone moving), their M* seen through <paramref name="sbd"/>'s U.
+    /// The report for the data set's <paramref name="factors"/> (name and action index): <paramref name="sequences"/>
+    /// held-out sequences per factor, drawn from <paramref name="dataWithOnly"/>(action) (the factor alone moving),
+    /// their M* seen through <paramref name="sbd"/>'s U.
     /// </summary>
-    public static DisentanglementReport Run(SeqAe model, SbdResult sbd, Func<int, ISequenceDataset> dataWithOnly, int sequences,
-        int batchSize, ulong seed, IDevice device)
+    public static DisentanglementReport Run(SeqAe model, SbdResult sbd, IReadOnlyList<(string Name, int Action)> factors,
+        Func<int, ISequenceDataset> dataWithOnly, int sequences, int batchSize, ulong seed, IDevice device)
     {
-        var factors = SequentialMnistFactors.Select(factor => (factor.Name, (IReadOnlyList<Matrix<double>>)TransitionSamples.Collect(
+        var transitions = factors.Select(factor => (factor.Name, (IReadOnlyList<Matrix<double>>)TransitionSamples.Collect(
             model, dataWithOnly(factor.Action), sequences, batchSize, seed + (ulong)factor.Action, device))).ToList();
-        return Measure(sbd.ChangeOfBasis, sbd.Blocks, factors);
+        return Measure(sbd.ChangeOfBasis, sbd.Blocks, transitions);
     }
 
     /// <summary>

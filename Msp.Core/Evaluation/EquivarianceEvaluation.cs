@@ -46,19 +46,19 @@ public static class EquivarianceEvaluation
     /// for it from <paramref name="seed"/> and its index, as the notebook redraws the shared transition per batch.
     /// Digits cycle through the test split in order.
     /// </summary>
-    public static EquivarianceReport Run(SeqAe model, SequentialMnist sharedData, int conditioningFrames, int batches, int batchSize, ulong seed, IDevice device)
+    public static EquivarianceReport Run(SeqAe model, ISharedTransitionDataset sharedData, int conditioningFrames, int batches, int batchSize, ulong seed, IDevice device)
     {
         if (batches < 1 || batchSize < 2)
             throw new ArgumentException($"The equivariance error needs at least 1 batch of at least 2 sequences (to swap M* between), got {batches} of {batchSize}.");
         var results = new List<(double[,] Plain, double[,] Swapped)>(batches);
-        var batch = new float[batchSize * sharedData.SequenceSize];
+        var batch = new float[batchSize * sharedData.Frames * sharedData.Channels * sharedData.Height * sharedData.Width];
         for (int b = 0; b < batches; b++)
         {
             var items = Enumerable.Range(b * batchSize, batchSize).Select(i => i % sharedData.Count).ToArray();
             CheckSharedTransition(sharedData, items, seed, b);
             sharedData.FillBatch(items, seed, b, batch);
             using var scope = new TensorScope();
-            var xs = Tensor.FromArray(batch, new Shape(batchSize, sharedData.Frames, SequentialMnist.Channels, sharedData.Height, sharedData.Width), device);
+            var xs = Tensor.FromArray(batch, new Shape(batchSize, sharedData.Frames, sharedData.Channels, sharedData.Height, sharedData.Width), device);
             var (plain, swapped, _, _) = SequenceErrors.Equivariance(model, xs, conditioningFrames);
             results.Add((plain, swapped));
         }
@@ -69,16 +69,16 @@ public static class EquivarianceEvaluation
     /// Fails unless every sequence of the batch <paramref name="items"/> at (<paramref name="seed"/>, <paramref name="step"/>)
     /// moves exactly as the sequence whose M* it is given by the swap; otherwise L^p_equiv would measure nothing.
     /// </summary>
-    public static void CheckSharedTransition(SequentialMnist data, int[] items, ulong seed, long step)
+    public static void CheckSharedTransition(ISharedTransitionDataset data, int[] items, ulong seed, long step)
     {
-        var parameters = data.DrawBatch(items, seed, step);
-        for (int i = 0; i < parameters.Length; i++)
+        var transitions = data.DescribeTransitions(items, seed, step);
+        for (int i = 0; i < transitions.Length; i++)
         {
-            int partner = SequenceErrors.SwapPartner(i, parameters.Length);
-            if (parameters[i].Transition != parameters[partner].Transition)
+            int partner = SequenceErrors.SwapPartner(i, transitions.Length);
+            if (transitions[i] != transitions[partner])
                 throw new ArgumentException(
-                    $"Sequences {i} and {partner} of equivariance batch {step} move differently ({parameters[i].Transition} vs " +
-                    $"{parameters[partner].Transition}); the equivariance error needs data made with SharedTransition = true.");
+                    $"Sequences {i} and {partner} of equivariance batch {step} move differently ({transitions[i]} vs " +
+                    $"{transitions[partner]}); the equivariance error needs data made with SharedTransition = true.");
         }
     }
 

@@ -66,6 +66,9 @@ public static class ImageGrid
         AtomicFile.Write(path, stream => data.SaveTo(stream));
     }
 
+    /// <summary>A frame [channels, side, side] as RGB: grey (one channel) repeated in red, green and blue.</summary>
+    public static float[] AsRgb(float[] frame, int channels) => channels == 3 ? frame : [.. frame, .. frame, .. frame];
+
     /// <summary>
     /// The rows of one sequence: its T frames (conditioning, then the ground-truth future), then white under the
     /// conditioning frames followed by the predicted future, once with its own M* and once with the swapped M*. Frames
@@ -97,29 +100,30 @@ public static class ImageGrid
     /// by one shared transition, so the swapped M* belongs to a sequence that moves the same way) and writes
     /// sequence_{i}.png per sequence into <paramref name="folder"/>. Returns the paths.
     /// </summary>
-    public static string[] WriteSequences(SeqAe model, SequentialMnist sharedData, int conditioningFrames, int count, ulong seed, IDevice device, string folder)
+    public static string[] WriteSequences(SeqAe model, ISharedTransitionDataset sharedData, int conditioningFrames, int count, ulong seed, IDevice device, string folder)
     {
         if (count < 2)
             throw new ArgumentException($"Generating needs at least 2 sequences, so that each can be predicted with another's M*; got {count}.");
         var items = Enumerable.Range(0, count).Select(i => i % sharedData.Count).ToArray();
         EquivarianceEvaluation.CheckSharedTransition(sharedData, items, seed, 0);
-        var batch = new float[count * sharedData.SequenceSize];
+        int channels = sharedData.Channels, frameSize = channels * sharedData.Height * sharedData.Width, sequenceSize = sharedData.Frames * frameSize;
+        var batch = new float[count * sequenceSize];
         sharedData.FillBatch(items, seed, 0, batch);
         float[] predicted, swapped;
         using (new TensorScope())
         {
-            var xs = Tensor.FromArray(batch, new Shape(count, sharedData.Frames, SequentialMnist.Channels, sharedData.Height, sharedData.Width), device);
+            var xs = Tensor.FromArray(batch, new Shape(count, sharedData.Frames, channels, sharedData.Height, sharedData.Width), device);
             (_, _, predicted, swapped) = SequenceErrors.Equivariance(model, xs, conditioningFrames);
         }
-        int rolls = sharedData.Frames - conditioningFrames, frameSize = SequentialMnist.FrameSize;
+        int rolls = sharedData.Frames - conditioningFrames;
         var paths = new string[count];
         for (int i = 0; i < count; i++)
         {
-            var rows = SequenceRows(batch.AsSpan(i * sharedData.SequenceSize, sharedData.SequenceSize),
+            var rows = SequenceRows(batch.AsSpan(i * sequenceSize, sequenceSize),
                 predicted.AsSpan(i * rolls * frameSize, rolls * frameSize), swapped.AsSpan(i * rolls * frameSize, rolls * frameSize),
                 conditioningFrames, frameSize);
             paths[i] = Path.Combine(folder, $"sequence_{i}.png");
-            WritePng(paths[i], rows, sharedData.Height);
+            WritePng(paths[i], rows.Select(row => (IReadOnlyList<float[]?>)row.Select(tile => tile is null ? null : AsRgb(tile, channels)).ToArray()).ToList(), sharedData.Height);
         }
         return paths;
     }

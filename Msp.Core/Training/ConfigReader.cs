@@ -1,3 +1,4 @@
+using Msp.Core.Data;
 using Msp.Core.Models;
 
 namespace Msp.Core.Training;
@@ -20,7 +21,7 @@ public static class ConfigReader
         int? predicted = root.Has("T_pred") ? root.Int("T_pred") : null;
 
         var data = ParseData(root.Child("train_data"));
-        var model = ParseModel(root.Child("model"), conditioning);
+        var model = FitToData(ParseModel(root.Child("model"), conditioning), data, source);
         var loop = root.Child("training_loop");
         loop.Ignore("fn");
         string loopName = loop.String("name", "loop_seqmodel");
@@ -76,10 +77,27 @@ public static class ConfigReader
     {
         node.Ignore("fn");
         string name = node.String("name");
-        if (name != "SequentialMNIST")
-            throw new ConfigException($"{node.File}: train_data.name '{name}' is not supported yet; Msp reads SequentialMNIST.");
         var args = node.Child("args");
+        // train selects the split, which Msp's training and evaluation choose themselves.
         args.Ignore("train");
+        var data = name switch
+        {
+            "SequentialMNIST" => ParseSequentialMnist(args, name),
+            "ThreeDimShapesDataset" => ParseFactorData(args, name, DatasetKind.ThreeDimShapes, ThreeDimShapes.Grid, ThreeDimShapes.DefaultActiveFactors,
+                ThreeDimShapes.MaxFrames, ThreeDimShapes.ImageSide),
+            "SmallNORBDataset" => ParseFactorData(args, name, DatasetKind.SmallNorb, SmallNorb.Grid, SmallNorb.DefaultActiveFactors,
+                SmallNorb.MaxFrames, SmallNorb.ImageSide),
+            _ => throw new ConfigException($"{node.File}: train_data.name '{name}' is not supported; Msp reads SequentialMNIST, ThreeDimShapesDataset and SmallNORBDataset."),
+        };
+        if (data.Frames < 2)
+            throw new ConfigException($"{node.File}: train_data.args.T must be at least 2, got {data.Frames}.");
+        args.RejectUnknownKeys(Hint);
+        node.RejectUnknownKeys(Hint);
+        return data;
+    }
+
+    private static DataConfig ParseSequentialMnist(YamlConfigNode args, string name)
+    {
         var data = new DataConfig(
             Name: name,
             Root: args.String("root", DataConfig.EmbeddedRoot),
@@ -93,14 +111,34 @@ public static class ConfigReader
             TranslationAcceleration: args.Range("max_trans_accl", (0f, 0f)),
             ActiveActions: args.IntList("active_actions", [0, 1, 2]),
             OnlyDigit4: args.Bool("only_use_digit4", false),
-            Background: args.Bool("backgrnd", false));
-        if (data.Background)
-            throw new ConfigException($"{node.File}: train_data.args.backgrnd: MNIST with backgrounds is not available yet (issue 7).");
-        if (data.Frames < 2 || data.MaxFrames < 2)
-            throw new ConfigException($"{node.File}: train_data.args.T and max_T must be at least 2.");
-        args.RejectUnknownKeys(Hint);
-        node.RejectUnknownKeys(Hint);
+            Background: args.Bool("backgrnd", false))
+        {
+            BackgroundImages = args.Has("backgrnd_images") ? args.String("backgrnd_images") : null,
+        };
+        if (data.BackgroundImages is not null && !data.Background)
+            throw new ConfigException($"{args.File}: train_data.args.backgrnd_images names background images, but backgrnd is False; set backgrnd: True or remove backgrnd_images.");
+        if (data.MaxFrames < 2)
+            throw new ConfigException($"{args.File}: train_data.args.max_T must be at least 2, got {data.MaxFrames}.");
         return data;
+    }
+
+    /// <summary>3DShapes or SmallNORB: root, T and active_actions as the reference reads them, plus Msp's image_size
+    /// (frames rendered, or real images downsampled, to that side).</summary>
+    private static DataConfig ParseFactorData(YamlConfigNode args, string name, DatasetKind kind, FactorGrid grid, int[] defaultActive,
+        int maxFrames, int nativeSide)
+    {
+        int frames = args.Int("T", 3);
+        if (frames > maxFrames)
+            throw new ConfigException($"{args.File}: train_data.args.T is {frames}; {name} sequences have at most {maxFrames} frames (the reference's assert), so every factor can still walk.");
+        int[] active = args.IntList("active_actions", defaultActive);
+        foreach (int factor in active)
+            if (!defaultActive.Contains(factor))
+                throw new ConfigException($"{args.File}: train_data.args.active_actions: {factor} is not a factor of {name} that can move; the moving factors are " +
+                    string.Join(", ", defaultActive.Select(f => $"{f} ({grid.Names[f]})")) + ".");
+        int imageSize = args.Int("image_size", nativeSide);
+        if (imageSize < 8 || imageSize > nativeSide)
+            throw new ConfigException($"{args.File}: train_data.args.image_size must be between 8 and {nativeSide} pixels ({name}'s own size), got {imageSize}.");
+        return DataConfig.OfFactors(kind, name, args.String("root", DataConfig.EmbeddedRoot), frames, active, imageSize);
     }
 
     private static ModelConfig ParseModel(YamlConfigNode node, int conditioning)
@@ -125,8 +163,6 @@ public static class ConfigReader
             WidthFactor: args.Float("k", 1f),
             BlockCount: Positive(args, "n_blocks", 3),
             BottomWidth: Positive(args, "bottom_width", 4));
-        if (network.BottomWidth << network.BlockCount != network.ImageSize)
-            throw new ConfigException($"{node.File}: bottom_width · 2^n_blocks must be the image size {network.ImageSize}, got {network.BottomWidth}·2^{network.BlockCount}.");
         if ((int)(32 * network.WidthFactor) < 1)
             throw new ConfigException($"{node.File}: model.args.k = {network.WidthFactor} leaves no channels (int(32·k) must be ≥ 1).");
         bool predictive = args.Bool("predictive", true);
@@ -157,6 +193,17 @@ public static class ConfigReader
         args.RejectUnknownKeys(Hint);
         node.RejectUnknownKeys(Hint);
         return model;
+    }
+
+    /// <summary>The network's frames are the data's: its image size, and ch_x must be the data's channels.</summary>
+    private static ModelConfig FitToData(ModelConfig model, DataConfig data, string source)
+    {
+        var network = model.Network with { ImageSize = data.ImageSize };
+        if (network.BottomWidth << network.BlockCount != network.ImageSize)
+            throw new ConfigException($"{source}: model.args bottom_width · 2^n_blocks must be the image size {network.ImageSize} of {data.Name}, got {network.BottomWidth}·2^{network.BlockCount}.");
+        if (network.ChannelsX != data.Channels)
+            throw new ConfigException($"{source}: model.args.ch_x is {network.ChannelsX}, but {data.Name} frames have {data.Channels} channel{(data.Channels == 1 ? "" : "s")}; set ch_x: {data.Channels}.");
+        return model with { Network = network };
     }
 
     private static int Positive(YamlConfigNode node, string key, int? fallback = null)

@@ -67,9 +67,14 @@ public sealed class TrainedRun : IDisposable
             Eval = Config.Eval with { ConditioningFrames = Config.Eval.ConditioningFrames, Horizon = frames - Config.Eval.ConditioningFrames },
         };
         var test = TrainingData.Create(config, _dataRoot).Test;
-        return sharedTransition && test is SequentialMnist mnist
-            ? new SequentialMnist(mnist.Config with { SharedTransition = true }, mnist.Digits)
-            : test;
+        if (!sharedTransition)
+            return test;
+        return test switch
+        {
+            SequentialMnist mnist => mnist.With(mnist.Config with { SharedTransition = true }),
+            FactorSequences factors => factors.WithSharedTransition(),
+            _ => test,
+        };
     }
 
     /// <summary>A folder inside the run for one evaluation's outputs (created).</summary>

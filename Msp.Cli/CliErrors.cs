@@ -32,7 +32,7 @@ internal static class CliErrors
 
     private static int? ExitCode(Exception e) => e switch
     {
-        ConfigException or FileFormatException or UsageException or SingularSystemException => BadInput,
+        ConfigException or FileFormatException or FileWriteException or UsageException or SingularSystemException => BadInput,
         DeviceUnavailableException => DeviceUnavailable,
         TrainingDivergedException => Diverged,
         UnauthorizedAccessException or DirectoryNotFoundException or FileNotFoundException => BadInput,

@@ -6,7 +6,8 @@ namespace Msp.Core.IO;
 /// Replaces a file so that readers (and a process killed half way) see either the complete old file or the complete
 /// new one: write to a temporary sibling, fsync it, rename it over the target, fsync the folder (so the rename itself
 /// survives a power cut, not only a killed process). A kill mid-write leaves only a temporary file, which
-/// <see cref="RemoveTemporaries"/> clears when the folder is reopened.
+/// <see cref="RemoveTemporaries"/> clears when the folder is reopened. A write the system refuses is a
+/// <see cref="FileWriteException"/> naming the target.
 /// </summary>
 public static partial class AtomicFile
 {
@@ -25,6 +26,12 @@ public static partial class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            // The system's message names the temporary file; the user knows the target.
+            throw new FileWriteException(full, e.Message.Replace(temporary, full, StringComparison.Ordinal), e);
         }
         catch
         {

@@ -149,7 +149,7 @@ public sealed partial class Trainer : IDisposable
 /// after the fault.
 /// </summary>
 public sealed class TrainingDivergedException(long step, string what, string? origin, long? lastCheckpointStep)
-    : Exception($"Training diverged at step {step + 1}: {what}.{(origin is null ? "" : $" {origin}.")} " +
+    : Exception($"Training diverged at step {step + 1}: {what}.{(origin is null ? "" : $" {origin.TrimEnd('.')}.")} " +
                 (lastCheckpointStep is long kept ? $"The last good checkpoint (step {kept}) was kept" : "No checkpoint had been written yet") +
                 "; lower the learning rate or check the data.")
 {

@@ -124,13 +124,24 @@ public sealed partial class Trainer : IDisposable
         _lastCheckpoint = (Path.Combine(directory, Checkpoint.FileName), Step);
     }
 
-    /// <summary>The reference's reported diagnostics (loss_bd, loss_orth, internal losses) on the current batch.</summary>
-    public LatentReport Diagnose()
+    /// <summary>
+    /// The reference's reported diagnostics (loss_bd, loss_orth, internal losses) on the current batch; none when the
+    /// updated weights make that batch's M* system singular (the next step then reports the fault with its origin).
+    /// </summary>
+    public LatentReport? Diagnose()
     {
         using var scope = new TensorScope();
         using var noGrad = Tape.NoGrad();
         var h = Model.Encode(Ops.Layout.Slice(_batchTensor, 1, 0, Config.ConditioningFrames));
-        var mStar = LeastSquaresTransition.Fit(h);
+        Tensor mStar;
+        try
+        {
+            mStar = LeastSquaresTransition.Fit(h);
+        }
+        catch (SingularSystemException)
+        {
+            return null;
+        }
         var (n, t, m, a) = LeastSquaresTransition.Dims(h);
         return LatentDiagnostics.Compute(h.ToArray(), n, t, m, a, mStar.ToArray());
     }

@@ -97,7 +97,8 @@ public sealed partial class Trainer : IDisposable
                 ThrowIfNotFinite(Model.NamedParameters().Select(p => (p.Tensor.Grad, $"the gradient of {p.Path}")));
             Optimizer.Step(learningRate);
             if (_checkEveryTensor)
-                ThrowIfNotFinite(Model.NamedParameters().Select(p => ((Tensor?)p.Tensor, $"{p.Path} after the Adam update")));
+                ThrowIfNotFinite(Model.NamedParameters().Select(p => ((Tensor?)p.Tensor, $"{p.Path} after the Adam update"))
+                    .Concat(Optimizer.StateTensors().Select(s => ((Tensor?)s.Tensor, $"{s.Name} after the Adam update"))));
         }
         Step++;
         return new StepResult(Step, loss, learningRate, reconstruct);

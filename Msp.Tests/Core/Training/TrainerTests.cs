@@ -62,7 +62,7 @@ public sealed class TrainerTests : TempFolderTests
     public void A_nan_in_the_data_stops_training_naming_the_step_and_the_input_batch()
     {
         var (config, train) = Tiny();
-        using var trainer = new Trainer(config, TestDevices.Cpu, new NanAtStep(train, step: 2));
+        using var trainer = new Trainer(config, TestDevices.Cpu, new DamagedAtStep(train, step: 2, start: 0, count: int.MaxValue, value: float.NaN));
         trainer.TrainStep();
         trainer.TrainStep();
         var e = Assert.Throws<TrainingDivergedException>(() => trainer.TrainStep())!;
@@ -134,8 +134,9 @@ public sealed class TrainerTests : TempFolderTests
         Assert.That(losses.TakeLast(10).Average(), Is.LessThan(0.5 * losses.Take(3).Average()));
     }
 
-    /// <summary>The tiny data with every pixel of one step's batch set to NaN (a corrupt input).</summary>
-    private sealed class NanAtStep(ISequenceDataset inner, long step) : ISequenceDataset
+    /// <summary>The tiny data with <paramref name="count"/> values of one step's batch, from <paramref name="start"/>,
+    /// set to <paramref name="value"/> (a corrupt input).</summary>
+    private sealed class DamagedAtStep(ISequenceDataset inner, long step, int start, int count, float value) : ISequenceDataset
     {
         public int Count => inner.Count;
 
@@ -151,7 +152,7 @@ public sealed class TrainerTests : TempFolderTests
         {
             inner.FillBatch(items, seed, batchStep, batch);
             if (batchStep == step)
-                batch.Fill(float.NaN);
+                batch.Slice(start, Math.Min(count, batch.Length - start)).Fill(value);
         }
     }
 }

@@ -1,5 +1,6 @@
 using Msp.Core.Devices;
 using Msp.Core.IO;
+using Msp.Core.Ops;
 using Msp.Core.Training;
 
 namespace Msp.Cli;
@@ -31,7 +32,7 @@ internal static class CliErrors
 
     private static int? ExitCode(Exception e) => e switch
     {
-        ConfigException or FileFormatException or UsageException => BadInput,
+        ConfigException or FileFormatException or FileWriteException or UsageException or SingularSystemException => BadInput,
         DeviceUnavailableException => DeviceUnavailable,
         TrainingDivergedException => Diverged,
         UnauthorizedAccessException or DirectoryNotFoundException or FileNotFoundException => BadInput,

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Msp.Core.Devices;
 using Msp.Core.Evaluation;
+using Msp.Core.IO;
 using Msp.Core.Training;
 using Spectre.Console;
 
@@ -52,6 +53,7 @@ public static class TrainCommand
         using var device = DeviceFactory.Create(options.Accelerator);
         var (trainData, testData) = TrainingData.Create(config, options.DataRoot);
         string runDirectory = RunDirectory.Prepare(options.Out ?? Path.Combine("runs", ConfigLibrary.RunName(options.Config)), config.Text, options.Resume);
+        using var runLock = RunDirectory.Lock(runDirectory);
         using var trainer = new Trainer(config, device, trainData);
         string checkpoint = Path.Combine(runDirectory, Checkpoint.FileName);
         if (options.Resume)
@@ -65,6 +67,7 @@ public static class TrainCommand
         using var metrics = new MetricsLog(Path.Combine(runDirectory, "metrics.csv"), trainer.Step);
 
         bool interrupted = TrainLoop(trainer, config, runDirectory, metrics, console, cancel);
+        metrics.Flush();
         trainer.SaveCheckpoint(runDirectory);
         metrics.Dispose();
         if (interrupted)
@@ -95,10 +98,13 @@ public static class TrainCommand
             var diagnostics = result.Step % config.ReportFrequency == 0 ? trainer.Diagnose() : null;
             metrics.Append(result, clock.Elapsed.TotalSeconds, diagnostics);
             if (result.Step % config.CheckpointFrequency == 0)
+            {
+                metrics.Flush();
                 trainer.SaveCheckpoint(runDirectory);
+            }
             if (result.Step % config.ModelSnapshotFrequency == 0)
-                File.Copy(Path.Combine(runDirectory, Checkpoint.ModelFileName),
-                    Path.Combine(runDirectory, $"snapshot_model_iter_{result.Step}.safetensors"), overwrite: true);
+                AtomicFile.Copy(Path.Combine(runDirectory, Checkpoint.ModelFileName),
+                    Path.Combine(runDirectory, $"snapshot_model_iter_{result.Step}.safetensors"));
             show(result, stepsPerSecond);
         }
 

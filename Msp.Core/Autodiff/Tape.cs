@@ -8,16 +8,21 @@ namespace Msp.Core.Autodiff;
 /// Reverse-mode autodiff: ops record a backward closure next to their forward; <see cref="Backward"/> runs them in
 /// reverse order. Backward closures add (+=) into gradient buffers, so a tensor used twice receives both
 /// contributions; nothing here zeroes gradients: the training step calls <c>Module.ZeroGrad()</c> once per step.
+/// Inside <see cref="CheckFinite"/> every recorded output and every gradient reaching an op is checked for NaN/Inf,
+/// which is how a numerical fault is traced to the first tensor that went bad (too slow for every step).
 /// </summary>
 public static class Tape
 {
     [ThreadStatic]
-    private static List<(Tensor Output, Action<Tensor> Backward)>? _entries;
+    private static List<Entry>? _entries;
 
     [ThreadStatic]
     private static int _noGradDepth;
 
-    private static List<(Tensor Output, Action<Tensor> Backward)> Entries => _entries ??= [];
+    [ThreadStatic]
+    private static int _checkFiniteDepth;
+
+    private static List<Entry> Entries => _entries ??= [];
 
     /// <summary>False inside <see cref="NoGrad"/>: ops then record nothing and their outputs need no gradient.</summary>
     public static bool IsRecording => _noGradDepth == 0;
@@ -28,7 +33,16 @@ public static class Tape
     public static IDisposable NoGrad()
     {
         _noGradDepth++;
-        return new NoGradScope();
+        return new Scope(() => _noGradDepth--);
+    }
+
+    /// <summary>Until the returned scope is disposed, a NaN or Inf in an op's output (forward) or in the gradient
+    /// arriving at an op (backward) throws <see cref="NonFiniteTensorException"/> naming the op. Every check copies
+    /// the tensor to the host: for locating faults, not for training.</summary>
+    public static IDisposable CheckFinite()
+    {
+        _checkFiniteDepth++;
+        return new Scope(() => _checkFiniteDepth--);
     }
 
     /// <summary>Whether an op on these inputs must record its backward.</summary>
@@ -40,13 +54,19 @@ public static class Tape
         IsRecording && (a.RequiresGrad || b.RequiresGrad || (c?.RequiresGrad ?? false));
 
     /// <summary>Records <paramref name="backward"/>(outputGrad) for <paramref name="output"/> and marks the output as
-    /// needing a gradient. The caller's file and method name the op in an <see cref="OpProfiler"/> profile.</summary>
-    public static void Record(Tensor output, Action<Tensor> backward, [CallerFilePath] string opFile = "", [CallerMemberName] string opMethod = "")
+    /// needing a gradient. The caller's file and method name the op in <see cref="CheckFinite"/>'s messages and in an
+    /// <see cref="OpProfiler"/> profile.</summary>
+    public static void Record(Tensor output, Action<Tensor> backward,
+        [CallerFilePath] string opFile = "", [CallerMemberName] string opMethod = "")
     {
         output.RequiresGrad = true;
+        string op = OpName(opFile, opMethod);
         if (OpProfiler.IsActive)
-            backward = OpProfiler.Observe(output, backward, Path.GetFileNameWithoutExtension(opFile) + "." + opMethod);
-        Entries.Add((output, backward));
+            backward = OpProfiler.Observe(output, backward, op);
+        var entry = new Entry(output, backward, op);
+        Entries.Add(entry);
+        if (_checkFiniteDepth > 0)
+            NonFiniteTensorException.ThrowIfAny(output.ToArray(), $"the output of {entry.Describe(Entries.Count - 1)}");
     }
 
     /// <summary>Seeds d loss / d loss = 1 and runs every recorded backward in reverse, then clears the tape.</summary>
@@ -77,10 +97,13 @@ public static class Tape
         var entries = Entries;
         for (int i = entries.Count - 1; i >= 0; i--)
         {
-            var (output, backward) = entries[i];
-            var outputGrad = output.Grad;
-            if (outputGrad is not null)
-                backward(outputGrad);
+            var entry = entries[i];
+            var outputGrad = entry.Output.Grad;
+            if (outputGrad is null)
+                continue;
+            if (_checkFiniteDepth > 0)
+                NonFiniteTensorException.ThrowIfAny(outputGrad.ToArray(), $"the gradient of the output of {entry.Describe(i)}");
+            entry.Backward(outputGrad);
         }
         entries.Clear();
     }
@@ -92,7 +115,14 @@ public static class Tape
             entries.RemoveRange(position, entries.Count - position);
     }
 
-    private sealed class NoGradScope : IDisposable
+    private static string OpName(string opFile, string opMethod) => Path.GetFileNameWithoutExtension(opFile) + "." + opMethod;
+
+    private readonly record struct Entry(Tensor Output, Action<Tensor> Backward, string Op)
+    {
+        public string Describe(int position) => $"{Op} {Output.Shape} (op {position + 1} on the tape)";
+    }
+
+    private sealed class Scope(Action close) : IDisposable
     {
         private bool _disposed;
 
@@ -101,7 +131,7 @@ public static class Tape
             if (_disposed)
                 return;
             _disposed = true;
-            _noGradDepth--;
+            close();
         }
     }
 }

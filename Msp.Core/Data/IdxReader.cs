@@ -8,7 +8,8 @@ namespace Msp.Core.Data;
 /// Reads IDX files, the format MNIST is distributed in: a big-endian header (magic 0x000008NN, where 08 means
 /// unsigned bytes and NN the number of dimensions, then one 32-bit size per dimension) followed by the bytes.
 /// Files may be raw or gzip-compressed (recognised by their first two bytes, 1f 8b, not by their name).
-/// Every defect (wrong magic, truncation, trailing bytes, implausible sizes) is a <see cref="FileFormatException"/>.
+/// Every defect (wrong magic, truncation, trailing bytes, implausible sizes, damaged gzip) is a
+/// <see cref="FileFormatException"/>; gzip files must be single-member (as the MNIST downloads are).
 /// </summary>
 public static class IdxReader
 {
@@ -51,18 +52,49 @@ public static class IdxReader
         }
     }
 
-    /// <summary>The file's bytes as a stream, inflated when it starts with the gzip signature. Takes ownership of
-    /// <paramref name="stream"/>. A cut-off gzip file inflates to fewer bytes than the header declares, which
-    /// <see cref="ReadBody"/> reports; damaged deflate data surfaces as <see cref="InvalidDataException"/>.</summary>
-    private static Stream Decompressed(Stream stream, string sourceName)
+    /// <summary>
+    /// The file's bytes in memory, inflated when they start with the gzip signature (taking ownership of
+    /// <paramref name="stream"/>). GZipStream checks the CRC when the 8-byte trailer is there,
+    /// but reads a file cut off inside the trailer without complaint, so the trailer's length field is checked here.
+    /// </summary>
+    private static MemoryStream Decompressed(Stream stream, string sourceName)
     {
+        // Deflate expands a byte to at most 1032; a damaged stream cannot make us hold more than that.
+        const long DeflateMaxExpansion = 1032;
         var whole = new MemoryStream();
         using (stream)
             stream.CopyTo(whole);
         whole.Position = 0;
-        byte[] start = whole.GetBuffer();
-        bool gzip = whole.Length >= 2 && start[0] == 0x1f && start[1] == 0x8b;
-        return gzip ? new GZipStream(whole, CompressionMode.Decompress) : whole;
+        byte[] file = whole.GetBuffer();
+        if (!(whole.Length >= 2 && file[0] == 0x1f && file[1] == 0x8b))
+            return whole;
+        var inflated = new MemoryStream();
+        try
+        {
+            using var gzip = new GZipStream(whole, CompressionMode.Decompress, leaveOpen: true);
+            CopyAtMost(gzip, inflated, whole.Length * DeflateMaxExpansion);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new FileFormatException($"{sourceName}: the gzip data is corrupt ({e.Message}).", e);
+        }
+        uint declared = whole.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan((int)whole.Length - 4)) : 0;
+        if (whole.Length < 18 || declared != (uint)inflated.Length)
+            throw new FileFormatException(
+                $"{sourceName}: the gzip file is cut off or damaged: it inflates to {inflated.Length} bytes, its trailer declares {declared} (a gzip file ends with an 8-byte CRC and length).");
+        inflated.Position = 0;
+        return inflated;
+    }
+
+    private static void CopyAtMost(Stream source, Stream destination, long limit)
+    {
+        var buffer = new byte[1 << 16];
+        for (int read; (read = source.Read(buffer)) > 0;)
+        {
+            destination.Write(buffer, 0, read);
+            if (destination.Length > limit)
+                throw new InvalidDataException($"it inflates to more than {limit} bytes");
+        }
     }
 
     private static int[] ReadHeader(Stream payload, int expectedMagic, string sourceName)
@@ -70,7 +102,7 @@ public static class IdxReader
         int dimensionCount = expectedMagic & 0xff;
         string kind = expectedMagic == ImagesMagic ? "IDX3 image file" : "IDX1 label file";
         Span<byte> magicBytes = stackalloc byte[4];
-        int got = ReadUpTo(payload, magicBytes, sourceName);
+        int got = ReadUpTo(payload, magicBytes);
         if (got < 4)
             throw new FileFormatException(
                 $"{sourceName}: expected an {kind} (magic 0x{expectedMagic:x8}), but the file has only {got} byte(s).");
@@ -80,7 +112,7 @@ public static class IdxReader
                 $"{sourceName}: expected an {kind} (magic 0x{expectedMagic:x8}), found magic 0x{magic:x8}{DescribeMagic(magic)}.");
 
         Span<byte> sizeBytes = stackalloc byte[4 * dimensionCount];
-        got = ReadUpTo(payload, sizeBytes, sourceName);
+        got = ReadUpTo(payload, sizeBytes);
         if (got < sizeBytes.Length)
             throw new FileFormatException(
                 $"{sourceName}: truncated header: expected {dimensionCount} dimension sizes ({sizeBytes.Length} bytes), found {got} byte(s).");
@@ -96,32 +128,24 @@ public static class IdxReader
         return dims;
     }
 
-    private static byte[] ReadBody(Stream payload, int size, string sourceName)
+    private static byte[] ReadBody(MemoryStream payload, int size, string sourceName)
     {
-        var body = new byte[size];
-        int got = ReadUpTo(payload, body, sourceName);
-        if (got < size)
+        // The length is known before anything is allocated, so a damaged header declaring gigabytes costs nothing.
+        long remaining = payload.Length - payload.Position;
+        if (remaining < size)
             throw new FileFormatException(
-                $"{sourceName}: truncated: the header declares {size} data bytes, the file holds only {got}.");
-        Span<byte> probe = stackalloc byte[1];
-        if (ReadUpTo(payload, probe, sourceName) != 0)
+                $"{sourceName}: truncated: the header declares {size} data bytes, the file holds only {remaining}.");
+        if (remaining > size)
             throw new FileFormatException(
                 $"{sourceName}: the file is longer than its header declares ({size} data bytes); is the header damaged?");
+        var body = new byte[size];
+        payload.ReadExactly(body);
         return body;
     }
 
     /// <summary>Fills <paramref name="buffer"/> as far as the stream allows and returns how much was read.</summary>
-    private static int ReadUpTo(Stream stream, Span<byte> buffer, string sourceName)
-    {
-        try
-        {
-            return stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new FileFormatException($"{sourceName}: the gzip data is corrupt ({e.Message}).", e);
-        }
-    }
+    private static int ReadUpTo(Stream stream, Span<byte> buffer) =>
+        stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
 
     private static string DescribeMagic(int magic) => magic switch
     {

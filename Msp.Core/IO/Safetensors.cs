@@ -56,9 +56,19 @@ public static class Safetensors
         {
             throw FileFormatException.In(path, $"the safetensors header is not valid JSON ({e.Message}).");
         }
+        // JsonObject finds a repeated key only when it is first enumerated or indexed.
+        try
+        {
+            _ = header.Count;
+        }
+        catch (ArgumentException)
+        {
+            throw FileFormatException.In(path, "the safetensors header names a tensor twice.");
+        }
 
         var metadata = new Dictionary<string, string>();
         var tensors = new List<NamedArray>();
+        var ranges = new List<(long Start, long End, string Name)>();
         foreach (var (name, node) in header)
         {
             if (name == "__metadata__")
@@ -69,12 +79,31 @@ public static class Safetensors
                     metadata[key] = value is JsonValue v && v.TryGetValue(out string? s) ? s : throw FileFormatException.In(path, $"__metadata__.{key} is not a string.");
                 continue;
             }
-            tensors.Add(ParseEntry(name, node, dataSection, path));
+            tensors.Add(ParseEntry(name, node, dataSection, path, out var range));
+            ranges.Add((range.Start, range.End, name));
         }
+        CheckTiling(ranges, dataSection.Length, path);
         return (tensors, metadata);
     }
 
-    private static NamedArray ParseEntry(string name, JsonNode? node, ReadOnlySpan<byte> data, string path)
+    /// <summary>
+    /// The tensors' byte ranges must tile the data section exactly, one after another (the rule of the reference
+    /// safetensors library): a gap, an overlap or bytes left over mean a damaged header or a file cut or padded.
+    /// </summary>
+    private static void CheckTiling(List<(long Start, long End, string Name)> ranges, int dataLength, string path)
+    {
+        long expected = 0;
+        foreach (var (start, end, name) in ranges.OrderBy(r => r.Start).ThenBy(r => r.End))
+        {
+            if (start != expected)
+                throw FileFormatException.In(path, $"tensor '{name}' starts at byte {start} of the data section, expected {expected}: the byte ranges {(start < expected ? "overlap" : "leave a gap")}.");
+            expected = end;
+        }
+        if (expected != dataLength)
+            throw FileFormatException.In(path, $"the tensors cover {expected} bytes but the data section has {dataLength}: the file is cut off or has bytes after its last tensor.");
+    }
+
+    private static NamedArray ParseEntry(string name, JsonNode? node, ReadOnlySpan<byte> data, string path, out (long Start, long End) range)
     {
         try
         {
@@ -82,9 +111,9 @@ public static class Safetensors
                 throw FileFormatException.In(path, $"tensor '{name}': header entry is not an object.");
             string dtype = entry["dtype"]?.GetValue<string>() ?? throw FileFormatException.In(path, $"tensor '{name}' has no dtype.");
             var shape = (entry["shape"] as JsonArray ?? throw FileFormatException.In(path, $"tensor '{name}' has no shape."))
-                .Select(d => d!.GetValue<long>()).ToArray();
+                .Select(Integer).ToArray();
             var offsets = (entry["data_offsets"] as JsonArray ?? throw FileFormatException.In(path, $"tensor '{name}' has no data_offsets."))
-                .Select(d => d!.GetValue<long>()).ToArray();
+                .Select(Integer).ToArray();
             if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > data.Length)
                 throw FileFormatException.In(path, $"tensor '{name}': data_offsets [{string.Join(", ", offsets)}] lie outside the {data.Length}-byte data section (truncated file?).");
             if (shape.Any(d => d < 0 || d > int.MaxValue))
@@ -95,6 +124,7 @@ public static class Safetensors
                 throw FileFormatException.In(path, $"tensor '{name}' has dtype {dtype}; Msp reads F32 and F64.");
             if (count * elementSize != offsets[1] - offsets[0] || count > int.MaxValue)
                 throw FileFormatException.In(path, $"tensor '{name}': shape [{string.Join(", ", shape)}] of {dtype} needs {count * elementSize} bytes, data_offsets give {offsets[1] - offsets[0]}.");
+            range = (offsets[0], offsets[1]);
             var bytes = data.Slice((int)offsets[0], (int)(offsets[1] - offsets[0]));
             var values = new float[count];
             for (int i = 0; i < values.Length; i++)
@@ -108,6 +138,8 @@ public static class Safetensors
             throw FileFormatException.In(path, $"tensor '{name}': malformed header entry ({e.Message}).");
         }
     }
+
+    private static long Integer(JsonNode? node) => node?.GetValue<long>() ?? throw new FormatException("null where an integer belongs");
 
     private static int ElementSize(string dtype) => dtype switch
     {

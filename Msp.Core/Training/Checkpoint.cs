@@ -2,6 +2,7 @@ using System.Globalization;
 using Msp.Core.IO;
 using Msp.Core.Layers;
 using Msp.Core.Optim;
+using Msp.Core.Tensors;
 
 namespace Msp.Core.Training;
 
@@ -17,12 +18,17 @@ public static class Checkpoint
     public const string ModelFileName = "model.safetensors";
     private const string OptimizerPrefix = "optimizer.";
 
-    /// <summary>Writes the checkpoint and a model-only copy, each atomically.</summary>
+    /// <summary>
+    /// Writes the checkpoint and a model-only copy, each atomically. A state holding NaN or Inf is refused with a
+    /// <see cref="NonFiniteTensorException"/> before anything is written, so the last good checkpoint stays on disk.
+    /// </summary>
     public static void Save(string directory, Module model, Adam optimizer, long step, IReadOnlyDictionary<string, string> extra)
     {
         var parameters = model.GetState();
         var state = optimizer.StateTensors()
-            .Select(s => new NamedArray(OptimizerPrefix + s.Name, s.Tensor.Shape.ToArray(), s.Tensor.ToArray()));
+            .Select(s => new NamedArray(OptimizerPrefix + s.Name, s.Tensor.Shape.ToArray(), s.Tensor.ToArray())).ToList();
+        foreach (var array in parameters.Concat(state))
+            NonFiniteTensorException.ThrowIfAny(array.Data, $"'{array.Name}'");
         var metadata = new Dictionary<string, string>(extra)
         {
             ["step"] = step.ToString(CultureInfo.InvariantCulture),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Msp.Core.IO;
 using Msp.Core.Models;
 
 namespace Msp.Core.Training;
@@ -11,15 +12,17 @@ public sealed class MetricsLog : IDisposable
 {
     public const string Header = "step,loss,learning_rate,seconds,loss_bd,loss_orth,loss_internal_0,loss_internal_T";
 
+    private static readonly int ColumnCount = Header.Split(',').Length;
+
     private readonly StreamWriter _writer;
 
     public MetricsLog(string path, long startStep)
     {
         var kept = new List<string> { Header };
         if (startStep > 0 && File.Exists(path))
-            kept.AddRange(File.ReadLines(path).Skip(1).Where(line =>
-                long.TryParse(line.Split(',')[0], CultureInfo.InvariantCulture, out long step) && step <= startStep));
-        File.WriteAllLines(path, kept);
+            kept.AddRange(File.ReadLines(path).Skip(1).Where(line => IsCompleteRowUpTo(line, startStep)));
+        // Rewritten atomically: a run killed here must not lose the rows it already had.
+        AtomicFile.WriteAllText(path, string.Concat(kept.Select(line => line + Environment.NewLine)));
         _writer = new StreamWriter(path, append: true) { AutoFlush = false };
     }
 
@@ -33,6 +36,17 @@ public sealed class MetricsLog : IDisposable
         if (diagnostics is not null)
             _writer.Flush();
     }
+
+    // A process killed mid-row leaves a cut-off last line ("13,2" could read as step 13 or 1): only rows with every
+    // column are kept.
+    private static bool IsCompleteRowUpTo(string line, long lastStep)
+    {
+        var fields = line.Split(',');
+        return fields.Length == ColumnCount && long.TryParse(fields[0], CultureInfo.InvariantCulture, out long step) && step <= lastStep;
+    }
+
+    /// <summary>Pushes buffered rows to the file: before a checkpoint, so the log always reaches the checkpoint's step.</summary>
+    public void Flush() => _writer.Flush();
 
     /// <summary>(step, loss) pairs of a metrics.csv, for plots and reports.</summary>
     public static IReadOnlyList<(long Step, double Loss)> ReadLosses(string path) =>

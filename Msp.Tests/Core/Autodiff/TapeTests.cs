@@ -34,6 +34,38 @@ public sealed class TapeTests
     }
 
     [Test]
+    public void Check_finite_names_the_first_op_whose_output_overflows()
+    {
+        using var scope = new TensorScope();
+        var x = Tensor.FromArray([1f, 3e38f], new Shape(2), TestDevices.Cpu);
+        x.RequiresGrad = true;
+        var y = Elementwise.Scale(x, 2f);
+        Assert.That(y.ToArray()[1], Is.EqualTo(float.PositiveInfinity), "3e38 · 2 overflows float32");
+        using (Tape.CheckFinite())
+        {
+            var e = Assert.Throws<NonFiniteTensorException>(() => Elementwise.Scale(x, 2f))!;
+            Assert.That(e.Tensor, Is.EqualTo("the output of Elementwise.Scale [2] (op 2 on the tape)"));
+            Assert.That(e.Message, Does.Contain("∞").Or.Contain("Infinity").And.Contain("element 1 of 2"));
+        }
+        Assert.DoesNotThrow(() => Elementwise.Scale(x, 2f), "outside the scope nothing is checked");
+    }
+
+    [Test]
+    public void Check_finite_names_the_op_a_non_finite_gradient_reaches()
+    {
+        using var scope = new TensorScope();
+        var x = Tensor.FromArray([1f, 2f], new Shape(2), TestDevices.Cpu);
+        x.RequiresGrad = true;
+        var y = Activations.Sigmoid(Elementwise.Scale(x, 2f));
+        var seed = Tensor.FromArray([1f, float.NaN], new Shape(2), TestDevices.Cpu);
+        using (Tape.CheckFinite())
+        {
+            var e = Assert.Throws<NonFiniteTensorException>(() => Tape.Backward(y, seed))!;
+            Assert.That(e.Tensor, Does.StartWith("the gradient of the output of Activations.Sigmoid [2]"));
+        }
+    }
+
+    [Test]
     public void Nothing_is_recorded_under_no_grad()
     {
         using var scope = new TensorScope();

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using Msp.Core.Data;
 using Msp.Core.IO;
+using Msp.Tests.Support;
 
 namespace Msp.Tests.Core.Data;
 
@@ -144,5 +145,38 @@ public sealed class IdxReaderTests
     {
         string path = Path.Combine(_directory, "absent");
         Assert.That(Message(() => IdxReader.ReadLabels(path)), Does.Contain(path));
+    }
+
+    [Test]
+    public void Fuzz_every_truncated_or_damaged_idx_file_is_rejected_naming_it()
+    {
+        const string Name = "fuzz-images-idx3-ubyte";
+        byte[] images = Idx(IdxReader.ImagesMagic, [3, 4, 5], Ramp(60)), labels = Idx(IdxReader.LabelsMagic, [3], [4, 1, 9]);
+        byte[] gzipImages = Gzip(images);
+        // The gzip header's flags, time stamp, extra flags and OS (bytes 3–9) are outside its CRC: changing them is harmless.
+        var gzipChecked = Enumerable.Range(0, gzipImages.Length).Where(i => i < 3 || i > 9);
+        var imageVariants = FileDamage.Truncations(images)
+            .Concat(FileDamage.ChangedBytes(images, Enumerable.Range(0, 16), b => (byte)(b ^ 0xff), "inverted"))
+            .Concat(FileDamage.ChangedBytes(images, Enumerable.Range(0, 16), b => (byte)(b + 1), "plus one"))
+            .Concat(FileDamage.Appended(images, 3))
+            .Concat(FileDamage.Truncations(gzipImages).Select(v => ("gzip " + v.Variant, v.Bytes)))
+            .Concat(FileDamage.ChangedBytes(gzipImages, gzipChecked, b => (byte)(b ^ 0x10), "of the gzip file flipped"))
+            .ToList();
+        var labelVariants = FileDamage.Truncations(labels)
+            .Concat(FileDamage.ChangedBytes(labels, Enumerable.Range(0, 8), b => (byte)(b ^ 0xff), "inverted"))
+            .Concat(FileDamage.Appended(labels, 2))
+            .ToList();
+        var outcomes = FileDamage.ReadAll(imageVariants, bytes => IdxReader.ReadImages(new MemoryStream(bytes), Name))
+            .Concat(FileDamage.ReadAll(labelVariants, bytes => IdxReader.ReadLabels(new MemoryStream(bytes), Name))).ToList();
+        TestContext.Out.WriteLine($"{outcomes.Count} damaged IDX files");
+        Assert.That(outcomes, Has.Count.GreaterThanOrEqualTo(200));
+        Assert.Multiple(() =>
+        {
+            foreach (var (variant, error) in outcomes)
+            {
+                Assert.That(error, Is.TypeOf<FileFormatException>(), $"{variant}: {error?.GetType().Name} {error?.Message}");
+                Assert.That(error?.Message, Does.StartWith(Name + ": "), variant);
+            }
+        });
     }
 }

@@ -61,6 +61,10 @@ public sealed class SafetensorsTests : TempFolderTests
         yield return new TestCaseData(WithHeader("{\"x\": [1, 2", 0), "not valid JSON").SetName("broken json");
         yield return new TestCaseData(WithHeader("[1, 2]", 0), "not a JSON object").SetName("header not an object");
         yield return new TestCaseData(WithHeader("{\"x\":{\"shape\":[1],\"data_offsets\":[0,4]}}", 4), "no dtype").SetName("missing dtype");
+        yield return new TestCaseData(WithHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[null],\"data_offsets\":[0,4]}}", 4), "malformed").SetName("null in a shape");
+        yield return new TestCaseData(WithHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4), "twice").SetName("a name twice");
+        yield return new TestCaseData(WithHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"y\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4), "overlap").SetName("overlapping tensors");
+        yield return new TestCaseData(WithHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "leave a gap").SetName("a gap before a tensor");
         var huge = new byte[16];
         BinaryPrimitives.WriteUInt64LittleEndian(huge, ulong.MaxValue);
         yield return new TestCaseData(huge, "header").SetName("absurd header length");
@@ -82,5 +86,55 @@ public sealed class SafetensorsTests : TempFolderTests
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
         header.CopyTo(bytes, 8);
         return bytes;
+    }
+
+    [Test]
+    public void Fuzz_every_truncated_or_structurally_damaged_file_is_rejected_naming_it()
+    {
+        string path = Path.Combine(Folder, "valid.safetensors");
+        Safetensors.Write(path, [new NamedArray("alpha", [2, 3], [1f, 2f, 3f, 4f, 5f, 6f]), new NamedArray("beta", [4], [7f, 8f, 9f, 10f])],
+            new Dictionary<string, string> { ["kind"] = "fuzz" });
+        byte[] valid = File.ReadAllBytes(path);
+        int headerEnd = 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(valid);
+        var header = Enumerable.Range(8, headerEnd - 8);
+        var variants = FileDamage.Truncations(valid)
+            .Concat(FileDamage.ChangedBytes(valid, Enumerable.Range(0, 8), b => (byte)(b ^ 0x01), "of the length xor 1"))
+            .Concat(FileDamage.ChangedBytes(valid, Enumerable.Range(0, 8), b => (byte)(b ^ 0xff), "of the length inverted"))
+            .Concat(FileDamage.ChangedBytes(valid, header.Where(i => char.IsAsciiDigit((char)valid[i])), b => (byte)('0' + (b - '0' + 1) % 10), "(a digit) plus one"))
+            .Concat(FileDamage.ChangedBytes(valid, header.Where(i => "{}[]:,\"".Contains((char)valid[i])), _ => (byte)'x', "(JSON syntax) made 'x'"))
+            .Concat(FileDamage.Appended(valid, 3))
+            .ToList();
+        var outcomes = FileDamage.ReadAll(variants, bytes => Safetensors.Parse(bytes, path));
+        TestContext.Out.WriteLine($"{outcomes.Count} damaged safetensors files");
+        Assert.That(outcomes, Has.Count.GreaterThanOrEqualTo(200));
+        Assert.Multiple(() =>
+        {
+            foreach (var (variant, error) in outcomes)
+            {
+                Assert.That(error, Is.TypeOf<FileFormatException>(), $"{variant}: {error?.GetType().Name} {error?.Message}");
+                Assert.That(error?.Message, Does.StartWith(path + ": "), variant);
+            }
+        });
+    }
+
+    [Test]
+    public void Fuzz_random_byte_changes_are_read_or_rejected_never_another_failure()
+    {
+        // A changed byte inside a name, a metadata value or the tensor data leaves a well-formed file (safetensors has no
+        // checksum), so these may be read; what must never happen is any other exception, a crash or a hang.
+        string path = Path.Combine(Folder, "valid.safetensors");
+        Safetensors.Write(path, [new NamedArray("alpha", [2, 3], [1f, 2f, 3f, 4f, 5f, 6f]), new NamedArray("beta", [4], [7f, 8f, 9f, 10f])],
+            new Dictionary<string, string> { ["kind"] = "fuzz" });
+        byte[] valid = File.ReadAllBytes(path);
+        var random = new Random(8);
+        var variants = Enumerable.Range(0, 300).Select(_ => random.Next(valid.Length))
+            .SelectMany(position => FileDamage.ChangedBytes(valid, [position], _ => (byte)random.Next(256), "set at random"));
+        var outcomes = FileDamage.ReadAll(variants, bytes => Safetensors.Parse(bytes, path));
+        TestContext.Out.WriteLine($"{outcomes.Count(o => o.Error is not null)} of {outcomes.Count} randomly damaged files rejected");
+        Assert.Multiple(() =>
+        {
+            foreach (var (variant, error) in outcomes.Where(o => o.Error is not null))
+                Assert.That(error, Is.TypeOf<FileFormatException>(), $"{variant}: {error?.GetType().Name} {error?.Message}");
+        });
     }
 }

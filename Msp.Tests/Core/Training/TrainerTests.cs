@@ -63,6 +63,57 @@ public sealed class TrainerTests : TempFolderTests
     }
 
     [Test]
+    public void A_nan_in_the_data_stops_training_naming_the_step_and_the_input_batch()
+    {
+        var (config, train) = Tiny();
+        using var trainer = new Trainer(config, TestDevices.Cpu, new DamagedAtStep(train, step: 2, start: 0, count: int.MaxValue, value: float.NaN));
+        trainer.TrainStep();
+        trainer.TrainStep();
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.TrainStep())!;
+        Assert.That(e.Message, Does.StartWith("Training diverged at step 3: ")
+            .And.Contain("The first NaN/Inf appeared at step 3 in the input batch"));
+        Assert.That(trainer.Step, Is.EqualTo(2), "the failed step is not counted");
+    }
+
+    [Test]
+    public void A_huge_learning_rate_is_traced_to_the_first_op_that_overflows_and_the_checkpoint_is_kept()
+    {
+        // Adam moves every weight by ≈ lr in the first step, so lr = 1e30 gives weights of 1e30 whose products
+        // overflow float32 in the second step's first convolution.
+        var (config, train) = Tiny();
+        using var trainer = new Trainer(config with { LearningRate = 1e30 }, TestDevices.Cpu, train);
+        trainer.TrainStep();
+        trainer.SaveCheckpoint(Folder);
+        byte[] kept = File.ReadAllBytes(Path.Combine(Folder, Checkpoint.FileName));
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.TrainStep())!;
+        Assert.That(e.Message, Does.StartWith("Training diverged at step 2:")
+            .And.Contain("The first NaN/Inf appeared at step 2 in the output of Conv2d.Forward")
+            .And.Contain("The last good checkpoint (step 1) was kept"));
+        Assert.That(() => trainer.SaveCheckpoint(Folder), Throws.Nothing, "the state before the failed step is still finite");
+        Assert.That(File.ReadAllBytes(Path.Combine(Folder, Checkpoint.FileName)), Is.EqualTo(kept));
+    }
+
+    [Test]
+    public void A_non_finite_state_is_never_written_over_the_last_checkpoint()
+    {
+        var (config, train) = Tiny();
+        using var trainer = new Trainer(config, TestDevices.Cpu, train);
+        trainer.TrainStep();
+        trainer.SaveCheckpoint(Folder);
+        byte[] kept = File.ReadAllBytes(Path.Combine(Folder, Checkpoint.FileName));
+        trainer.TrainStep();
+        var (name, weight) = trainer.Model.NamedParameters().Skip(3).First();
+        var values = weight.ToArray();
+        values[0] = float.PositiveInfinity;
+        weight.CopyFrom(values);
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.SaveCheckpoint(Folder))!;
+        // The replay from the checkpoint computes the true step 2, which is finite: the damage came from outside.
+        Assert.That(e.Message, Does.StartWith($"Training diverged at step 2: '{name}' is not finite at the checkpoint.")
+            .And.Contain("the fault did not reproduce").And.Contain("steps 2–2 replayed from the checkpoint"));
+        Assert.That(File.ReadAllBytes(Path.Combine(Folder, Checkpoint.FileName)), Is.EqualTo(kept));
+    }
+
+    [Test]
     public void Steady_training_steps_reuse_the_device_buffers()
     {
         var (config, train) = Tiny();
@@ -141,5 +192,27 @@ public sealed class TrainerTests : TempFolderTests
         using var noGrad = Tape.NoGrad();
         var xs = Tensor.FromArray(batch, new Shape(4, test.Frames, 3, 32, 32), TestDevices.Cpu);
         return model.Predict(Layout.Slice(xs, 1, 0, config.Eval.ConditioningFrames), 2).Frames.ToArray();
+    }
+
+    /// <summary>The tiny data with <paramref name="count"/> values of one step's batch, from <paramref name="start"/>,
+    /// set to <paramref name="value"/> (a corrupt input).</summary>
+    private sealed class DamagedAtStep(ISequenceDataset inner, long step, int start, int count, float value) : ISequenceDataset
+    {
+        public int Count => inner.Count;
+
+        public int Frames => inner.Frames;
+
+        public int Channels => inner.Channels;
+
+        public int Height => inner.Height;
+
+        public int Width => inner.Width;
+
+        public void FillBatch(ReadOnlySpan<int> items, ulong seed, long batchStep, Span<float> batch)
+        {
+            inner.FillBatch(items, seed, batchStep, batch);
+            if (batchStep == step)
+                batch.Slice(start, Math.Min(count, batch.Length - start)).Fill(value);
+        }
     }
 }

@@ -37,6 +37,10 @@ public sealed record ModelComparison(IReadOnlyList<ComparedModel> Models)
         return horizons.Distinct().ToArray();
     }
 
+    /// <summary>The horizons of the table's equivariance columns: the first, where a model whose long rollouts fade
+    /// (Neural M*'s do) still shows what its M carries, and the last.</summary>
+    public int[] EquivarianceHorizons() => new[] { 1, Horizon }.Distinct().ToArray();
+
     /// <summary>One row per model and horizon: prediction error, own-M and swapped-M equivariance errors (empty when
     /// the model has none), and the two baselines of the first model's data.</summary>
     public string ToCsv()
@@ -53,20 +57,21 @@ public sealed record ModelComparison(IReadOnlyList<ComparedModel> Models)
         return text.ToString();
     }
 
-    /// <summary>The table a person reads: prediction error at a few horizons, then the equivariance error at the last
-    /// horizon with own and swapped M and their ratio ("n/a" with the reason when a model has no M).</summary>
+    /// <summary>The table a person reads: prediction error at a few horizons, then the equivariance error at the first
+    /// and the last horizon with own and swapped M and their ratio ("n/a" with the reason when a model has no M).</summary>
     public string ToText()
     {
         var horizons = TableHorizons();
         int nameWidth = Math.Max(6, Models.Max(m => m.Name.Length)), classWidth = Math.Max(6, Models.Max(m => m.ModelClass.Length));
         var text = new StringBuilder();
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"Prediction error (sum of squared errors per frame, mean over held-out sequences) at horizon h; equivariance error at h = {Horizon}."));
+            $"Prediction error (sum of squared errors per frame, mean over held-out sequences) at horizon h; equivariance error (own and swapped M) at h = {string.Join(" and ", EquivarianceHorizons())}."));
         var header = new StringBuilder();
         header.Append("model".PadRight(nameWidth)).Append("  ").Append("class".PadRight(classWidth));
         foreach (int h in horizons)
             header.Append(string.Create(CultureInfo.InvariantCulture, $"  {"h=" + h,7}"));
-        header.Append(string.Create(CultureInfo.InvariantCulture, $"  {"own M",8}  {"swapped M",9}  {"ratio",6}"));
+        foreach (int h in EquivarianceHorizons())
+            header.Append(string.Create(CultureInfo.InvariantCulture, $"  {"own h=" + h,8}  {"swapped",9}  {"ratio",6}"));
         text.AppendLine(header.ToString());
         var notes = new List<string>();
         foreach (var model in Models)
@@ -75,16 +80,18 @@ public sealed record ModelComparison(IReadOnlyList<ComparedModel> Models)
             row.Append(model.Name.PadRight(nameWidth)).Append("  ").Append(model.ModelClass.PadRight(classWidth));
             foreach (int h in horizons)
                 row.Append(string.Create(CultureInfo.InvariantCulture, $"  {model.Prediction.Model[h - 1],7:F1}"));
-            if (model.Equivariance is { } e)
+            foreach (int h in EquivarianceHorizons())
             {
-                double own = e.PlainMean[Horizon - 1], swapped = e.SwappedMean[Horizon - 1];
-                row.Append(string.Create(CultureInfo.InvariantCulture, $"  {own,8:F1}  {swapped,9:F1}  {swapped / own,6:F2}"));
+                if (model.Equivariance is { } e)
+                {
+                    double own = e.PlainMean[h - 1], swapped = e.SwappedMean[h - 1];
+                    row.Append(string.Create(CultureInfo.InvariantCulture, $"  {own,8:F1}  {swapped,9:F1}  {swapped / own,6:F2}"));
+                }
+                else
+                    row.Append(string.Create(CultureInfo.InvariantCulture, $"  {"n/a",8}  {"n/a",9}  {"n/a",6}"));
             }
-            else
-            {
-                row.Append(string.Create(CultureInfo.InvariantCulture, $"  {"n/a",8}  {"n/a",9}  {"n/a",6}"));
+            if (model.Equivariance is null)
                 notes.Add($"{model.Name}: {model.NoEquivarianceReason}");
-            }
             text.AppendLine(row.ToString());
         }
         var first = Models[0].Prediction;

@@ -95,11 +95,14 @@ public sealed record ModelComparison(IReadOnlyList<ComparedModel> Models)
             text.AppendLine(row.ToString());
         }
         var first = Models[0].Prediction;
-        var baseline = new StringBuilder();
-        baseline.Append("repeat last frame".PadRight(nameWidth + classWidth + 2));
-        foreach (int h in horizons)
-            baseline.Append(string.Create(CultureInfo.InvariantCulture, $"  {first.RepeatLast[h - 1],7:F1}"));
-        text.AppendLine(baseline.ToString());
+        foreach (var (name, errors) in new[] { ("repeat last frame", first.RepeatLast), ("black frame", first.Black) })
+        {
+            var baseline = new StringBuilder();
+            baseline.Append(name.PadRight(nameWidth + classWidth + 2));
+            foreach (int h in horizons)
+                baseline.Append(string.Create(CultureInfo.InvariantCulture, $"  {errors[h - 1],7:F1}"));
+            text.AppendLine(baseline.ToString());
+        }
         foreach (var note in notes)
             text.AppendLine("n/a: " + note);
         return text.ToString();
@@ -113,6 +116,7 @@ public sealed record ModelComparison(IReadOnlyList<ComparedModel> Models)
         var xs = Enumerable.Range(1, Horizon).Select(h => (double)h).ToArray();
         var prediction = Models.Select(m => (m.Name, m.Prediction.Model[..Horizon])).ToList();
         prediction.Add(("repeat last frame", Models[0].Prediction.RepeatLast[..Horizon]));
+        prediction.Add(("black frame", Models[0].Prediction.Black[..Horizon]));
         Figures.Lines(Path.Combine(directory, PredictionFigureFileName),
             $"Held-out prediction error ({Models[0].Prediction.Sequences} sequences)", "horizon (frames after the last conditioning frame)",
             "sum of squared errors per frame", xs, prediction);

@@ -38,6 +38,7 @@ public sealed class ModelComparisonTests
         Assert.That(lines[1], Does.Contain("own h=1").And.Contain("own h=4"));
         Assert.That(lines.Single(l => l.StartsWith("neural-trans ", StringComparison.Ordinal)), Does.EndWith("n/a"));
         Assert.That(lines.Count(l => l == "n/a: neural-trans: no M here."), Is.EqualTo(1));
+        Assert.That(lines.Single(l => l.StartsWith("black frame", StringComparison.Ordinal)), Does.EndWith("65.0"));
         // Horizon 4 of the first model: 10·4; its CSV row has empty equivariance fields only for the model without M.
         var csv = comparison.ToCsv().Split('\n');
         Assert.That(csv, Does.Contain("msp,SeqAELSTSQ,4,40.0000,70.0000,65.0000,40.0000,42.0000"));

@@ -62,7 +62,7 @@ public sealed class TrainCommandTests : TempFolderTests
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
             Assert.Ignore("Sends SIGINT with kill(1).");
         string run = Path.Combine(Folder, "run");
-        using var msp = CliRunner.Start("train", "--config", "tiny", "--steps", "100000", "--out", run);
+        using var msp = CliRunner.Start(interruptible: true, "train", "--config", "tiny", "--steps", "100000", "--out", run);
         var (process, output, errors) = (msp.Process, msp.Output, msp.Error);
         string metrics = Path.Combine(run, "metrics.csv");
         // Wait until training is under way (some steps logged), then interrupt it like Ctrl-C does.

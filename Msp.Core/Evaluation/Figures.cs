@@ -75,7 +75,9 @@ public static class Figures
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperLeft);
+        // Outside the data area, on the right: inside it, a legend hides whatever falls in its corner (it hid Neural
+        // M*'s swapped-M error at horizon 1, the comparison's key point).
+        plot.ShowLegend(Edge.Right);
         plot.Axes.SetLimitsY(0, yMax * 1.1);
         if (xs.All(x => x == Math.Round(x)))
         {

@@ -47,7 +47,7 @@ public static class CliRunner
     }
 
     /// <summary>Whether this process ignores SIGINT (bit 2 of SigIgn in /proc/self/status; false where there is none).</summary>
-    public static bool InterruptIgnoredHere()
+    private static bool InterruptIgnoredHere()
     {
         const string status = "/proc/self/status";
         if (!File.Exists(status))

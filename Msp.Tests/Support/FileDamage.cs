@@ -1,3 +1,5 @@
+using Msp.Core.IO;
+
 namespace Msp.Tests.Support;
 
 /// <summary>
@@ -48,4 +50,16 @@ public static class FileDamage
         Assert.That(work.Wait(TimeSpan.FromSeconds(60)), Is.True, $"a read hung; the last variant done: {(outcomes.Count > 0 ? outcomes[^1].Item1 : "none")}");
         return outcomes;
     }
+
+    /// <summary>Every outcome of <see cref="ReadAll"/> is a <see cref="FileFormatException"/> whose message starts with
+    /// <paramref name="fileName"/>: rejected, and the user told which file.</summary>
+    public static void AssertEachRejectedNaming(IEnumerable<(string Variant, Exception? Error)> outcomes, string fileName) =>
+        Assert.Multiple(() =>
+        {
+            foreach (var (variant, error) in outcomes)
+            {
+                Assert.That(error, Is.TypeOf<FileFormatException>(), $"{variant}: {error?.GetType().Name} {error?.Message}");
+                Assert.That(error?.Message, Does.StartWith(fileName + ": "), variant);
+            }
+        });
 }

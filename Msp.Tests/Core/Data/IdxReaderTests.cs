@@ -170,13 +170,6 @@ public sealed class IdxReaderTests
             .Concat(FileDamage.ReadAll(labelVariants, bytes => IdxReader.ReadLabels(new MemoryStream(bytes), Name))).ToList();
         TestContext.Out.WriteLine($"{outcomes.Count} damaged IDX files");
         Assert.That(outcomes, Has.Count.GreaterThanOrEqualTo(200));
-        Assert.Multiple(() =>
-        {
-            foreach (var (variant, error) in outcomes)
-            {
-                Assert.That(error, Is.TypeOf<FileFormatException>(), $"{variant}: {error?.GetType().Name} {error?.Message}");
-                Assert.That(error?.Message, Does.StartWith(Name + ": "), variant);
-            }
-        });
+        FileDamage.AssertEachRejectedNaming(outcomes, Name);
     }
 }

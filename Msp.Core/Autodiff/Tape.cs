@@ -60,10 +60,10 @@ public static class Tape
         [CallerFilePath] string opFile = "", [CallerMemberName] string opMethod = "")
     {
         output.RequiresGrad = true;
-        string op = OpName(opFile, opMethod);
+        // The op's name is built only when something reads it: Record runs for every op of every step.
         if (OpProfiler.IsActive)
-            backward = OpProfiler.Observe(output, backward, op);
-        var entry = new Entry(output, backward, op);
+            backward = OpProfiler.Observe(output, backward, OpName(opFile, opMethod));
+        var entry = new Entry(output, backward, opFile, opMethod);
         Entries.Add(entry);
         if (_checkFiniteDepth > 0)
             NonFiniteTensorException.ThrowIfAny(output.ToArray(), $"the output of {entry.Describe(Entries.Count - 1)}");
@@ -117,9 +117,9 @@ public static class Tape
 
     private static string OpName(string opFile, string opMethod) => Path.GetFileNameWithoutExtension(opFile) + "." + opMethod;
 
-    private readonly record struct Entry(Tensor Output, Action<Tensor> Backward, string Op)
+    private readonly record struct Entry(Tensor Output, Action<Tensor> Backward, string OpFile, string OpMethod)
     {
-        public string Describe(int position) => $"{Op} {Output.Shape} (op {position + 1} on the tape)";
+        public string Describe(int position) => $"{OpName(OpFile, OpMethod)} {Output.Shape} (op {position + 1} on the tape)";
     }
 
     private sealed class Scope(Action close) : IDisposable
